@@ -1,0 +1,53 @@
+import { DEV_DEFAULTS, ConfigError, env, loadConfig, requireProductionSafe, z } from '@eiso/config';
+import { DEFAULT_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@eiso/auth';
+import { readFileSync } from 'node:fs';
+import { SUBGRAPHS, SUPERGRAPH_PATH } from './subgraphs';
+
+const optionalUrl = z.string().refine((v) => URL.canParse(v), 'must be a URL').optional();
+
+export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
+  const config = loadConfig(
+    {
+      NODE_ENV: env.nodeEnv(),
+      LOG_LEVEL: env.logLevel(),
+      HOST: z.string().default('127.0.0.1'),
+      GATEWAY_PORT: env.port(4000),
+      GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_DEFAULTS.gatewaySigningSecret),
+      JWT_ISSUER: z.string().min(1).default(DEV_ISSUER),
+      JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
+      JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+      JWT_PUBLIC_KEY_FILE: z.string().optional(),
+      JWT_JWKS_URL: optionalUrl,
+      SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_PATH),
+      GRAPHQL_INTROSPECTION: env.flag(false),
+      ...Object.fromEntries(SUBGRAPHS.map((s) => [s.urlVariable, optionalUrl])),
+    },
+    source,
+  );
+  const publicKeyPem = config.JWT_PUBLIC_KEY ?? readKeyFile(config.JWT_PUBLIC_KEY_FILE);
+  const usesDevKey = !config.JWT_JWKS_URL && (!publicKeyPem || publicKeyPem.trim() === devPublicKeyPem().trim());
+  if (config.NODE_ENV === 'production' && usesDevKey) {
+    throw new ConfigError(['JWT_PUBLIC_KEY / JWT_JWKS_URL: the development key is refused when NODE_ENV=production']);
+  }
+  requireProductionSafe(
+    config.NODE_ENV,
+    { GATEWAY_SIGNING_SECRET: config.GATEWAY_SIGNING_SECRET },
+    { GATEWAY_SIGNING_SECRET: DEV_DEFAULTS.gatewaySigningSecret },
+  );
+  const subgraphUrls: Record<string, string> = {};
+  for (const s of SUBGRAPHS) {
+    const override = (config as Record<string, unknown>)[s.urlVariable];
+    subgraphUrls[s.name] = typeof override === 'string' ? override : s.defaultUrl;
+  }
+  return { ...config, publicKeyPem, subgraphUrls };
+}
+export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
+
+function readKeyFile(file: string | undefined): string | undefined {
+  if (!file) return undefined;
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    throw new ConfigError([`JWT_PUBLIC_KEY_FILE: cannot read ${file}`]);
+  }
+}

@@ -1,0 +1,117 @@
+/**
+ * The eiso gateway: one graph for every client. It verifies the caller's JWT, plans each operation
+ * over the subgraphs from the checked-in supergraph (never introspection), and signs the caller
+ * into every subgraph fetch.
+ */
+import { readFileSync } from 'node:fs';
+import http from 'node:http';
+import express from 'express';
+import { ApolloGateway } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import { ANONYMOUS, createJwtVerifier, type Caller, type JwtVerifier } from '@eiso/auth';
+import { createErrorFormatter, errors, ErrorCode } from '@eiso/errors';
+import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
+import { closeServer, listen } from '@eiso/server';
+import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import type { GatewayConfig } from './config';
+
+process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
+
+export interface RunningGateway {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startGateway(config: GatewayConfig, logger: Logger): Promise<RunningGateway> {
+  const verifyJwt = await createJwtVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    publicKeyPem: config.publicKeyPem,
+    jwksUrl: config.JWT_JWKS_URL,
+  });
+  const gateway = new ApolloGateway({
+    supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
+    buildService: ({ name, url }) =>
+      new SignedDataSource(config.subgraphUrls[name] ?? url ?? '', config.GATEWAY_SIGNING_SECRET),
+    logger,
+  });
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const server = new ApolloServer<GatewayContext>({
+    gateway,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    formatError: createErrorFormatter(logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: config.NODE_ENV !== 'production' || config.GRAPHQL_INTROSPECTION,
+  });
+  await server.start();
+
+  app.get('/health', async (_req, res) => {
+    const subgraphs = await checkSubgraphs(config.subgraphUrls);
+    const ok = Object.values(subgraphs).every((s) => s.status === 'ok');
+    res.status(ok ? 200 : 503).json({ service: 'gateway', status: ok ? 'ok' : 'degraded', subgraphs });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(server, {
+      context: async ({ req }) => {
+        const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        const caller = await callerFrom(req.headers.authorization, verifyJwt);
+        return { requestId, caller };
+      },
+    }),
+  );
+  app.use(
+    (error: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+      const clientError = error.status !== undefined && error.status < 500;
+      if (!clientError) logger.error({ err: error }, 'request failed');
+      res.status(clientError ? error.status! : 500).json({
+        errors: [
+          {
+            message: error.type === 'entity.too.large' ? 'Request body too large' : clientError ? 'Malformed request body: send JSON' : 'Internal server error',
+            extensions: { code: clientError ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
+          },
+        ],
+      });
+    },
+  );
+
+  const port = await listen(httpServer, config.GATEWAY_PORT, config.HOST);
+  return {
+    port,
+    url: `http://127.0.0.1:${port}/graphql`,
+    stop: async () => {
+      await server.stop();
+      await closeServer(httpServer);
+    },
+  };
+}
+
+/** No Authorization header: anonymous. A header that is not a valid Bearer JWT: refused, never downgraded. */
+async function callerFrom(header: string | undefined, verify: JwtVerifier): Promise<Caller> {
+  if (header === undefined || header === '') return ANONYMOUS;
+  const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/.exec(header.trim());
+  if (!match) throw errors.unauthenticated('Authorization must be "Bearer <JWT>"');
+  return verify(match[1]);
+}
+
+async function checkSubgraphs(urls: Record<string, string>) {
+  const entries = await Promise.all(
+    Object.entries(urls).map(async ([name, url]) => {
+      const healthUrl = url.replace(/\/graphql\/?$/, '') + '/health';
+      try {
+        const response = await fetch(healthUrl, { signal: AbortSignal.timeout(2000) });
+        return [name, { status: response.ok ? 'ok' : 'degraded' }] as const;
+      } catch {
+        return [name, { status: 'down' }] as const;
+      }
+    }),
+  );
+  return Object.fromEntries(entries);
+}

@@ -1,0 +1,4 @@
+export * from './config';
+export * from './gateway';
+export * from './compose';
+export * from './subgraphs';

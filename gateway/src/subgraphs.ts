@@ -1,0 +1,26 @@
+import path from 'node:path';
+
+/**
+ * The subgraphs the supergraph is composed from: their schema files (the source of truth) and
+ * where they listen by default. Add a service here when it joins the graph, then `pnpm compose`.
+ */
+export interface SubgraphDefinition {
+  name: string;
+  schemaPath: string;
+  defaultUrl: string;
+  /** Environment variable that overrides the URL at run time (the supergraph file keeps the default). */
+  urlVariable: string;
+}
+
+const root = path.join(__dirname, '..', '..');
+
+export const SUBGRAPHS: SubgraphDefinition[] = [
+  {
+    name: 'org',
+    schemaPath: path.join(root, 'services', 'org', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4001/graphql',
+    urlVariable: 'ORG_URL',
+  },
+];
+
+export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'supergraph.graphql');

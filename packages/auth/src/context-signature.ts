@@ -1,0 +1,65 @@
+/**
+ * The gateway → subgraph trust link. The gateway forwards the verified caller in `x-eiso-caller`
+ * (base64url JSON) and signs it in `x-eiso-signature: t=<ms>,v1=<hex>` with HMAC-SHA256 over the
+ * timestamp, the request id, the caller and a hash of the operation text. A subgraph accepts it
+ * only when the HMAC matches and the timestamp is fresh, so a captured header cannot be replayed
+ * later nor pasted onto another operation.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { errors } from '@eiso/errors';
+import { callerSchema, type Caller } from './caller';
+
+export const CALLER_HEADER = 'x-eiso-caller';
+export const SIGNATURE_HEADER = 'x-eiso-signature';
+export const DEFAULT_MAX_AGE_MS = 30_000;
+
+export interface SignedRequestParts {
+  requestId: string;
+  query: string;
+}
+
+export function signCallerContext(
+  caller: Caller,
+  request: SignedRequestParts,
+  secret: string,
+  now = Date.now(),
+): Record<string, string> {
+  const encoded = Buffer.from(JSON.stringify(caller)).toString('base64url');
+  const mac = hmac(secret, now, request, encoded);
+  return { [CALLER_HEADER]: encoded, [SIGNATURE_HEADER]: `t=${now},v1=${mac}` };
+}
+
+export function verifyCallerContext(
+  headers: { caller?: string; signature?: string },
+  request: SignedRequestParts,
+  secret: string,
+  options: { now?: number; maxAgeMs?: number } = {},
+): Caller {
+  const now = options.now ?? Date.now();
+  const maxAge = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  const refuse = () => errors.unauthenticated('This service answers only requests signed by the eiso gateway');
+  if (!headers.caller || !headers.signature) throw refuse();
+  const match = /^t=(\d{1,15}),v1=([0-9a-f]{64})$/.exec(headers.signature);
+  if (!match) throw refuse();
+  const timestamp = Number(match[1]);
+  if (Math.abs(now - timestamp) > maxAge) throw refuse();
+  const expected = Buffer.from(hmac(secret, timestamp, request, headers.caller), 'hex');
+  const given = Buffer.from(match[2], 'hex');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(headers.caller, 'base64url').toString('utf8'));
+  } catch {
+    throw refuse();
+  }
+  const caller = callerSchema.safeParse(parsed);
+  if (!caller.success) throw refuse();
+  return caller.data;
+}
+
+function hmac(secret: string, timestamp: number, request: SignedRequestParts, encodedCaller: string): string {
+  const queryHash = createHash('sha256').update(request.query).digest('hex');
+  return createHmac('sha256', secret)
+    .update(`${timestamp}.${request.requestId}.${encodedCaller}.${queryHash}`)
+    .digest('hex');
+}

@@ -1,0 +1,4 @@
+export * from './caller';
+export * from './jwt';
+export * from './context-signature';
+export * from './scope';

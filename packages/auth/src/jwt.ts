@@ -1,0 +1,130 @@
+/**
+ * Sign-in tokens. The gateway verifies `Authorization: Bearer <JWT>` (signature, issuer, audience,
+ * expiry) with a PEM public key or a JWKS URL, and turns its claims into a Caller.
+ *
+ * Claims: `sub` (official id), `preferred_username`, `unit` (unit id), `unit_code`, `unit_path`,
+ * `roles`. The identity provider — or `eiso token` in development — puts the official's unit and
+ * roles into the token, so no request needs a round trip to the org service to learn them.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import * as jose from 'jose';
+import { z } from 'zod';
+import { errors } from '@eiso/errors';
+import { ROLES, type OfficialCaller } from './caller';
+
+const ALGORITHMS = ['EdDSA', 'RS256', 'ES256', 'PS256'];
+
+export const DEV_KEY_DIR = path.join(__dirname, '..', 'dev-keys');
+export const DEV_ISSUER = 'eiso-dev';
+export const DEFAULT_AUDIENCE = 'eiso';
+
+export function devPublicKeyPem(): string {
+  return readFileSync(path.join(DEV_KEY_DIR, 'jwt-public.pem'), 'utf8');
+}
+export function devPrivateKeyPem(): string {
+  return readFileSync(path.join(DEV_KEY_DIR, 'jwt-private.pem'), 'utf8');
+}
+
+const claimsSchema = z.object({
+  sub: z.string().min(1),
+  preferred_username: z.string().min(1),
+  unit: z.string().min(1),
+  unit_code: z.string().min(1),
+  unit_path: z.string().regex(/^\/([^/]+\/)+$/),
+  roles: z.array(z.enum(ROLES)),
+});
+
+export interface JwtVerifierOptions {
+  issuer: string;
+  audience: string;
+  publicKeyPem?: string;
+  jwksUrl?: string;
+  /** Seconds of clock skew tolerated on exp/nbf. */
+  clockToleranceSeconds?: number;
+}
+
+export type JwtVerifier = (token: string) => Promise<OfficialCaller>;
+
+export async function createJwtVerifier(options: JwtVerifierOptions): Promise<JwtVerifier> {
+  const key = options.jwksUrl
+    ? jose.createRemoteJWKSet(new URL(options.jwksUrl))
+    : await importAnyPublicKey(options.publicKeyPem ?? devPublicKeyPem());
+  return async (token) => {
+    let payload: jose.JWTPayload;
+    try {
+      ({ payload } = await jose.jwtVerify(token, key as jose.KeyLike, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ALGORITHMS,
+        clockTolerance: options.clockToleranceSeconds ?? 5,
+        requiredClaims: ['exp', 'sub'],
+      }));
+    } catch (error) {
+      throw errors.unauthenticated(`Invalid token: ${describeJoseError(error)}`);
+    }
+    const claims = claimsSchema.safeParse(payload);
+    if (!claims.success) throw errors.unauthenticated('Invalid token: missing or malformed eiso claims');
+    const c = claims.data;
+    return {
+      kind: 'official',
+      officialId: c.sub,
+      username: c.preferred_username,
+      unitId: c.unit,
+      unitCode: c.unit_code,
+      unitPath: c.unit_path,
+      roles: c.roles,
+    };
+  };
+}
+
+async function importAnyPublicKey(pem: string): Promise<jose.KeyLike> {
+  const errorsSeen: unknown[] = [];
+  for (const alg of ALGORITHMS) {
+    try {
+      return await jose.importSPKI(pem, alg);
+    } catch (error) {
+      errorsSeen.push(error);
+    }
+  }
+  throw new Error('JWT public key: not a PEM SPKI key for EdDSA, RS256, ES256 or PS256');
+}
+
+function describeJoseError(error: unknown): string {
+  if (error instanceof jose.errors.JWTExpired) return 'expired';
+  if (error instanceof jose.errors.JWTClaimValidationFailed) return `claim "${error.claim}" is not acceptable`;
+  if (error instanceof jose.errors.JWSSignatureVerificationFailed) return 'signature does not verify';
+  if (error instanceof jose.errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
+  return 'malformed';
+}
+
+export interface TokenSubject {
+  officialId: string;
+  username: string;
+  unitId: string;
+  unitCode: string;
+  unitPath: string;
+  roles: string[];
+}
+
+/** Signs a token as an identity provider would. Used by `eiso token` (dev keys) and by tests. */
+export async function signToken(
+  subject: TokenSubject,
+  options: { privateKeyPem?: string; issuer?: string; audience?: string; expiresIn?: string | number } = {},
+): Promise<string> {
+  const key = await jose.importPKCS8(options.privateKeyPem ?? devPrivateKeyPem(), 'EdDSA');
+  return new jose.SignJWT({
+    preferred_username: subject.username,
+    unit: subject.unitId,
+    unit_code: subject.unitCode,
+    unit_path: subject.unitPath,
+    roles: subject.roles,
+  })
+    .setProtectedHeader({ alg: 'EdDSA', typ: 'JWT' })
+    .setSubject(subject.officialId)
+    .setIssuer(options.issuer ?? DEV_ISSUER)
+    .setAudience(options.audience ?? DEFAULT_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(options.expiresIn ?? '12h')
+    .sign(key);
+}

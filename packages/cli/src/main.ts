@@ -1,0 +1,58 @@
+/**
+ * `pnpm eiso <command>` — the eiso command line.
+ *
+ *   token <username>   print a development JWT for a seeded official (stdout: the token only)
+ *   migrate            create schemas and roles, apply pending migrations of every service
+ *   seed               migrate, then seed the demo country where a service holds no data
+ *   start              everything in one terminal (also `pnpm start`)
+ *   compose            rewrite gateway/supergraph.graphql from the subgraphs' schemas
+ *
+ * Messages go to stderr, so stdout carries only what a command is asked for.
+ */
+import { DEV_DEFAULTS } from '@eiso/config';
+import { SERVICES } from './services';
+import { devTokenFor, UsageError } from './token';
+import { runningStack, start } from './start';
+
+const say = (message: string) => process.stderr.write(`eiso: ${message}\n`);
+const urls = () => ({ DATABASE_URL: process.env.DATABASE_URL ?? runningStack()?.DATABASE_URL ?? DEV_DEFAULTS.databaseUrl });
+const env = () => ({ ...process.env, ...urls() });
+
+const USAGE = `usage: eiso <command>
+  token <username>   print a development JWT for a seeded official
+  migrate            apply pending migrations of every service
+  seed               migrate, then seed the demo country where empty
+  start              start everything (database, Redis, subgraphs, gateway)`;
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  switch (command) {
+    case 'token': {
+      if (process.env.NODE_ENV === 'production') throw new UsageError('eiso token signs with the development key and is refused when NODE_ENV=production');
+      if (args.length !== 1) throw new UsageError('usage: eiso token <username>');
+      process.stdout.write(`${await devTokenFor(args[0], urls())}\n`);
+      return;
+    }
+    case 'migrate':
+      for (const s of SERVICES) say(`${s.name}: ${(await s.migrate(env())).join(', ') || 'up to date'}`);
+      return;
+    case 'seed':
+      for (const s of SERVICES) await s.migrate(env());
+      for (const s of SERVICES) if (s.seed) say(await s.seed(env(), { progress: say }));
+      return;
+    case 'start':
+      return start(say);
+    default:
+      throw new UsageError(USAGE);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  () => {
+    if (process.argv[2] !== 'start') process.exit(0);
+  },
+  (error: unknown) => {
+    say(error instanceof UsageError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  },
+);

@@ -1,0 +1,143 @@
+/**
+ * `eiso start`: the whole system in one terminal. Finds (or starts) PostgreSQL and Redis, migrates,
+ * seeds the demo country when the database is empty, starts every subgraph and the gateway as child
+ * processes with prefixed logs, waits until the gateway reports healthy, prints the URLs, and on
+ * Ctrl-C stops everything it started.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { DEV_DEFAULTS } from '@eiso/config';
+import {
+  ensureDatabase,
+  postgresAnswers,
+  redisAnswers,
+  startEmbeddedPostgres,
+  startLocalRedis,
+  type Say,
+} from './infrastructure';
+import { REPO_ROOT, SERVICES } from './services';
+
+const GATEWAY_PORT = 4000;
+const RUNTIME_FILE = path.join(REPO_ROOT, '.data', 'running.json');
+
+/**
+ * Where a running `eiso start` found its database (it may be the embedded one on another port),
+ * so that `eiso token` in a second terminal reaches the same one.
+ */
+export function runningStack(): { DATABASE_URL: string; REDIS_URL: string } | undefined {
+  if (!existsSync(RUNTIME_FILE)) return undefined;
+  try {
+    return JSON.parse(readFileSync(RUNTIME_FILE, 'utf8')) as { DATABASE_URL: string; REDIS_URL: string };
+  } catch {
+    return undefined;
+  }
+}
+
+export async function start(say: Say): Promise<void> {
+  const started = Date.now();
+  const stops: (() => Promise<void>)[] = [];
+  const children: ChildProcess[] = [];
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    say('stopping…');
+    for (const child of children) child.kill('SIGTERM');
+    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+    process.exit(code);
+  };
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+
+  try {
+    const env = await prepareInfrastructure(say, stops);
+    mkdirSync(path.dirname(RUNTIME_FILE), { recursive: true });
+    writeFileSync(RUNTIME_FILE, JSON.stringify(env));
+    stops.unshift(async () => rmSync(RUNTIME_FILE, { force: true }));
+    const serviceEnv = { ...process.env, ...env };
+    for (const service of SERVICES) say(`${service.name}: migrations ${(await service.migrate(serviceEnv)).join(', ') || 'up to date'}`);
+    for (const service of SERVICES) if (service.seed) say(await service.seed(serviceEnv, { progress: say }));
+
+    const childEnv = {
+      ...process.env,
+      ...env,
+      APOLLO_TELEMETRY_DISABLED: '1',
+      TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.tsx.json'),
+    };
+    for (const service of SERVICES) {
+      children.push(runChild(service.name, service.dir, { ...childEnv, [service.portVariable]: String(service.port) }, () => stopAll(1)));
+    }
+    children.push(runChild('gateway', 'gateway', { ...childEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, () => stopAll(1)));
+
+    await waitForHealthy(`http://127.0.0.1:${GATEWAY_PORT}/health`, 60_000);
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    say(`ready in ${seconds} s`);
+    say(`  gateway   http://localhost:${GATEWAY_PORT}/graphql   (health: http://localhost:${GATEWAY_PORT}/health)`);
+    for (const s of SERVICES) say(`  ${s.name.padEnd(9)} http://localhost:${s.port}/graphql   (signed requests only)`);
+    say('  a token:  pnpm -s eiso token handler.22      stop: Ctrl-C');
+  } catch (error) {
+    say(`start failed: ${error instanceof Error ? error.message : String(error)}`);
+    await stopAll(1);
+  }
+}
+
+async function prepareInfrastructure(say: Say, stops: (() => Promise<void>)[]) {
+  let databaseUrl = process.env.DATABASE_URL ?? DEV_DEFAULTS.databaseUrl;
+  if (!(await postgresAnswers(databaseUrl))) {
+    if (process.env.DATABASE_URL) throw new Error(`DATABASE_URL does not answer: ${redact(databaseUrl)}`);
+    const embedded = await startEmbeddedPostgres(say);
+    stops.push(embedded.stop);
+    databaseUrl = embedded.url;
+  }
+  await ensureDatabase(databaseUrl);
+  say(`PostgreSQL: ${redact(databaseUrl)}`);
+
+  const redisUrl = process.env.REDIS_URL ?? DEV_DEFAULTS.redisUrl;
+  if (!(await redisAnswers(redisUrl))) {
+    const redis = await startLocalRedis(redisUrl, say);
+    stops.push(redis.stop);
+  }
+  say(`Redis: ${redisUrl}`);
+  return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
+}
+
+function runChild(name: string, dir: string, env: NodeJS.ProcessEnv, onUnexpectedExit: () => void): ChildProcess {
+  const child = spawn(process.execPath, ['--conditions=eiso-source', '--import', 'tsx', 'src/main.ts'], {
+    cwd: path.join(REPO_ROOT, dir),
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const prefix = `[${name}]`.padEnd(10);
+  for (const stream of [child.stdout, child.stderr]) {
+    createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`${prefix} ${line}\n`));
+  }
+  child.once('exit', (code, signal) => {
+    if (signal === 'SIGTERM' || code === 0) return;
+    process.stdout.write(`${prefix} exited with ${signal ?? code}\n`);
+    onUnexpectedExit();
+  });
+  return child;
+}
+
+async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(1000) });
+      if (response.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the gateway did not report healthy within ${timeoutMs / 1000} s (${url})`);
+}
+
+function redact(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '***';
+  return parsed.toString();
+}

@@ -1,0 +1,79 @@
+/**
+ * Configuration from environment variables, validated once at start-up.
+ *
+ * Each service declares the variables it reads as a zod shape; `loadConfig` checks them all and,
+ * when any is wrong, throws one error that names every bad variable with what it expected —
+ * so an operator fixes them in one go instead of one restart per typo.
+ */
+import { z } from 'zod';
+
+export { z };
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export function loadConfig<S extends z.ZodRawShape>(
+  shape: S,
+  env: NodeJS.ProcessEnv = process.env,
+): z.infer<z.ZodObject<S>> {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join('.') || '(environment)';
+    const got = env[name];
+    const shown = got === undefined ? 'unset' : `got ${JSON.stringify(isSecretName(name) ? '***' : got)}`;
+    return `${name}: ${issue.message} (${shown})`;
+  });
+  throw new ConfigError(problems);
+}
+
+function isSecretName(name: string): boolean {
+  return /SECRET|PASSWORD|KEY|TOKEN/i.test(name);
+}
+
+/** Building blocks for the variables most processes share. */
+export const env = {
+  port: (fallback: number) =>
+    z.coerce
+      .number()
+      .int()
+      .min(0, 'must be a port number from 0 to 65535')
+      .max(65535, 'must be a port number from 0 to 65535')
+      .default(fallback),
+  url: (fallback: string) =>
+    z
+      .string()
+      .default(fallback)
+      .refine((value) => URL.canParse(value), 'must be a URL'),
+  nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
+  logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  flag: (fallback: boolean) =>
+    z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .default(fallback ? 'true' : 'false')
+      .transform((value) => value === 'true' || value === '1' || value === 'yes'),
+};
+
+/** Defaults that serve a developer on one machine; refused in production (see requireProductionSafe). */
+export const DEV_DEFAULTS = {
+  databaseUrl: 'postgres://postgres@127.0.0.1:5432/eiso',
+  redisUrl: 'redis://127.0.0.1:6379',
+  gatewaySigningSecret: 'eiso-development-gateway-signing-secret-do-not-use-in-production',
+} as const;
+
+/** In production a value that is still a development default is a mistake, not a choice. */
+export function requireProductionSafe(
+  nodeEnv: string,
+  values: Record<string, string | undefined>,
+  devValues: Record<string, string | undefined>,
+): void {
+  if (nodeEnv !== 'production') return;
+  const problems = Object.entries(values)
+    .filter(([name, value]) => value !== undefined && value === devValues[name])
+    .map(([name]) => `${name}: the development default is refused when NODE_ENV=production`);
+  if (problems.length > 0) throw new ConfigError(problems);
+}

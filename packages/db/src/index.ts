@@ -1,0 +1,3 @@
+export * from './data-source';
+export * from './service-schema';
+export * from './test-database';

@@ -1,0 +1,3 @@
+export * from './scalars';
+export * from './connection';
+export * from './loaders';

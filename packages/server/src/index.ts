@@ -1,0 +1,3 @@
+export * from './subgraph-host';
+export * from './shutdown';
+export * from './listen';

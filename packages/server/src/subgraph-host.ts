@@ -1,0 +1,191 @@
+/**
+ * Hosts one eiso subgraph over HTTP: `/graphql` (only for requests signed by the gateway) and
+ * `/health` (open, for orchestrators). Every service uses this, so signature checks, error
+ * masking, body limits and draining behave the same everywhere.
+ */
+import http from 'node:http';
+import express, { type Request, type Response, type NextFunction } from 'express';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { expressMiddleware } from '@as-integrations/express5';
+import { buildSubgraphSchema } from '@apollo/subgraph';
+import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
+import type { DocumentNode } from 'graphql';
+import {
+  CALLER_HEADER,
+  SIGNATURE_HEADER,
+  verifyCallerContext,
+  type Caller,
+} from '@eiso/auth';
+import { createErrorFormatter, ErrorCode } from '@eiso/errors';
+import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
+import { closeServer, listen } from './listen';
+
+export interface RequestScope {
+  caller: Caller;
+  requestId: string;
+  logger: Logger;
+}
+
+export interface SubgraphHostOptions<TContext extends object> {
+  name: string;
+  typeDefs: DocumentNode;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  resolvers: GraphQLResolverMap<any>;
+  signingSecret: string;
+  logger: Logger;
+  production: boolean;
+  /** Builds the per-request context (loaders, repositories) from the verified caller. */
+  context: (scope: RequestScope) => TContext | Promise<TContext>;
+  /** Checks of the service's dependencies for `/health`; each returns true when healthy. */
+  healthChecks?: Record<string, () => Promise<boolean>>;
+  bodyLimit?: string;
+  signatureMaxAgeMs?: number;
+}
+
+export interface RunningSubgraph {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export async function startSubgraph<TContext extends object>(
+  options: SubgraphHostOptions<TContext>,
+  port: number,
+  host = '0.0.0.0',
+): Promise<RunningSubgraph> {
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<TContext & RequestScope>({
+    schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      ApolloServerPluginInlineTraceDisabled(),
+      requestLogPlugin(),
+    ],
+    formatError: createErrorFormatter(options.logger),
+    includeStacktraceInErrorResponses: false,
+    introspection: !options.production,
+  });
+  await apollo.start();
+
+  app.get('/health', async (_req, res) => {
+    const checks = await runHealthChecks(options.healthChecks ?? {});
+    const ok = Object.values(checks).every(Boolean);
+    res.status(ok ? 200 : 503).json({ service: options.name, status: ok ? 'ok' : 'degraded', checks });
+  });
+
+  app.use(
+    '/graphql',
+    express.json({ limit: options.bodyLimit ?? '1mb' }),
+    gatewaySignatureCheck(options),
+    expressMiddleware(apollo, {
+      context: async ({ req }) => {
+        const scope = res_locals(req);
+        return { ...(await options.context(scope)), ...scope };
+      },
+    }),
+  );
+  app.use(jsonErrorHandler(options.logger));
+
+  const boundPort = await listen(httpServer, port, host);
+  return {
+    port: boundPort,
+    url: `http://127.0.0.1:${boundPort}/graphql`,
+    stop: async () => {
+      await apollo.stop();
+      await closeServer(httpServer);
+    },
+  };
+}
+
+const SCOPE = Symbol('eiso-request-scope');
+type ScopedRequest = Request & { [SCOPE]?: RequestScope };
+
+function res_locals(req: Request): RequestScope {
+  const scope = (req as ScopedRequest)[SCOPE];
+  if (!scope) throw new Error('request scope missing: the signature check did not run');
+  return scope;
+}
+
+/** Refuses, before any GraphQL work, every request that the gateway did not sign. */
+function gatewaySignatureCheck(options: SubgraphHostOptions<object>) {
+  return (req: Request, res: Response, next: NextFunction) => {
+    const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+    const query = operationText(req);
+    try {
+      const caller = verifyCallerContext(
+        { caller: headerValue(req, CALLER_HEADER), signature: headerValue(req, SIGNATURE_HEADER) },
+        { requestId: headerValue(req, REQUEST_ID_HEADER) ?? '', query },
+        options.signingSecret,
+        { maxAgeMs: options.signatureMaxAgeMs },
+      );
+      (req as ScopedRequest)[SCOPE] = {
+        caller,
+        requestId,
+        logger: options.logger.child({ requestId }),
+      };
+      next();
+    } catch (error) {
+      options.logger.warn({ requestId, remote: req.socket.remoteAddress }, 'unsigned or badly signed request refused');
+      res.status(401).json({
+        errors: [{ message: (error as Error).message, extensions: { code: ErrorCode.UNAUTHENTICATED } }],
+      });
+    }
+  };
+}
+
+function operationText(req: Request): string {
+  const body = req.body as { query?: unknown } | undefined;
+  if (body && typeof body.query === 'string') return body.query;
+  const fromUrl = (req.query as Record<string, unknown>).query;
+  return typeof fromUrl === 'string' ? fromUrl : '';
+}
+
+function headerValue(req: Request, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+async function runHealthChecks(checks: Record<string, () => Promise<boolean>>): Promise<Record<string, boolean>> {
+  const entries = await Promise.all(
+    Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+/** Malformed JSON or an oversized body: a contract error, never an HTML page or a stack trace. */
+function jsonErrorHandler(logger: Logger) {
+  return (error: { status?: number; type?: string }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = error.status && error.status < 500 ? error.status : 500;
+    if (status === 500) logger.error({ err: error }, 'request failed');
+    const message =
+      error.type === 'entity.too.large'
+        ? 'Request body too large'
+        : status < 500
+          ? 'Malformed request body: send JSON'
+          : 'Internal server error';
+    res.status(status).json({
+      errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR } }],
+    });
+  };
+}
+
+function requestLogPlugin(): ApolloServerPlugin<RequestScope> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ errors }) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          contextValue.logger?.debug(
+            { operation: request.operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 },
+            'operation',
+          );
+        },
+      };
+    },
+  };
+}

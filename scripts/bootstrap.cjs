@@ -1,0 +1,88 @@
+#!/usr/bin/env node
+/**
+ * The entry point of `npm start`, `npm test`, `pnpm start`, `pnpm test` and `pnpm eiso …` on a
+ * fresh clone: installs what is missing (pnpm, then the locked dependencies) and runs the command.
+ * It needs only Node ≥ 20.19. Everything it says goes to stderr, so `pnpm -s eiso token …` prints
+ * nothing but the token on stdout.
+ */
+'use strict';
+const { spawnSync } = require('node:child_process');
+const fs = require('node:fs');
+const path = require('node:path');
+
+const ROOT = path.join(__dirname, '..');
+const PNPM_VERSION = '12.21.0';
+const say = (message) => process.stderr.write(`eiso: ${message}\n`);
+
+function fail(message) {
+  say(message);
+  process.exit(1);
+}
+
+function checkNode() {
+  const [major, minor] = process.versions.node.split('.').map(Number);
+  if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js ≥ 20.19 is needed (this is ${process.version}). Install it from nodejs.org or your package manager.`);
+}
+
+/** Runs a command with its output sent to our stderr; returns the exit status. */
+function quietly(command, args, options = {}) {
+  const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr], ...options });
+  return result.status ?? 1;
+}
+
+function pnpmCommand() {
+  const local = path.join(ROOT, '.tools', 'node_modules', '.bin', 'pnpm');
+  for (const candidate of ['pnpm', local]) {
+    const probe = spawnSync(candidate, ['--version'], { encoding: 'utf8' });
+    if (probe.status === 0) return candidate;
+  }
+  say(`pnpm not found: installing pnpm@${PNPM_VERSION}`);
+  if (quietly('npm', ['install', '--global', `pnpm@${PNPM_VERSION}`]) === 0) return 'pnpm';
+  say('global install refused: installing pnpm into .tools/ instead');
+  if (quietly('npm', ['install', '--prefix', path.join(ROOT, '.tools'), `pnpm@${PNPM_VERSION}`]) === 0) return local;
+  fail('could not install pnpm; install it yourself (npm install -g pnpm) and run again');
+}
+
+/** Installs the locked dependencies unless node_modules already matches the lockfile. */
+function ensureDependencies(pnpm) {
+  const lock = path.join(ROOT, 'pnpm-lock.yaml');
+  const installed = path.join(ROOT, 'node_modules', '.pnpm', 'lock.yaml');
+  const upToDate =
+    fs.existsSync(installed) && fs.readFileSync(installed, 'utf8') === fs.readFileSync(lock, 'utf8');
+  if (upToDate) return;
+  say('installing dependencies (pnpm install --frozen-lockfile)');
+  if (quietly(pnpm, ['install', '--frozen-lockfile']) !== 0) fail('pnpm install failed (see above)');
+}
+
+function run(command, args, cwd = ROOT) {
+  const result = spawnSync(command, args, {
+    cwd,
+    stdio: 'inherit',
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.tsx.json') },
+  });
+  if (result.signal) process.kill(process.pid, result.signal);
+  process.exit(result.status ?? 1);
+}
+
+const TS = ['--conditions=eiso-source', '--import', 'tsx'];
+
+function main() {
+  checkNode();
+  const [command, ...args] = process.argv.slice(2);
+  const pnpm = pnpmCommand();
+  ensureDependencies(pnpm);
+  switch (command) {
+    case 'start':
+      return run(process.execPath, [...TS, 'src/main.ts', 'start', ...args], path.join(ROOT, 'packages', 'cli'));
+    case 'eiso':
+      return run(process.execPath, [...TS, 'src/main.ts', ...args], path.join(ROOT, 'packages', 'cli'));
+    case 'test':
+      return run(process.execPath, [path.join(ROOT, 'scripts', 'test.cjs'), ...args]);
+    case 'compose':
+      return run(process.execPath, [...TS, 'scripts/compose.ts'], path.join(ROOT, 'gateway'));
+    default:
+      fail('usage: bootstrap.cjs start | test | eiso <command> | compose');
+  }
+}
+
+main();

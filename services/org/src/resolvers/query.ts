@@ -1,0 +1,64 @@
+import { errors } from '@eiso/errors';
+import { checkFirst } from '@eiso/graphql';
+import { requireOfficial, requireRead } from '@eiso/auth';
+import { isUnitCode, UNIT_LEVELS, type UnitLevel } from '../domain/unit';
+import { todayInVietnam } from '../domain/time';
+import type { OrgContext } from '../context';
+import { unitConnection } from './connections';
+
+interface UnitsArgs {
+  level: UnitLevel;
+  underCode?: string | null;
+  first: number;
+  after?: string | null;
+  includeAgencies?: boolean | null;
+  includeDissolved?: boolean | null;
+}
+
+export const queryResolvers = {
+  /** Public: the unit tree is the public face of the administration. Unknown codes give null. */
+  unit: (_: unknown, { code }: { code: string }, ctx: OrgContext) =>
+    isUnitCode(code) ? ctx.loaders.unitByCode.load(code) : null,
+
+  units: async (_: unknown, args: UnitsArgs, ctx: OrgContext) => {
+    const first = checkFirst(args.first);
+    if (!UNIT_LEVELS.includes(args.level)) throw errors.badInput('unknown level', 'level');
+    const afterCode = args.after ? String(ctx.cursors.decode(args.after, 'unit')[0]) : undefined;
+    const under = args.underCode ? await findUnder(args.underCode, ctx) : undefined;
+    const { rows, total } = await ctx.queries.listUnits({
+      level: args.level,
+      under,
+      afterCode,
+      limit: first + 1,
+      includeAgencies: args.includeAgencies ?? false,
+      includeDissolved: args.includeDissolved ?? false,
+      today: todayInVietnam(),
+    });
+    return unitConnection(rows, first, total, ctx, 'unit');
+  },
+
+  me: async (_: unknown, __: unknown, ctx: OrgContext) => {
+    const caller = requireOfficial(ctx.caller);
+    return ctx.loaders.officialById.load(caller.officialId);
+  },
+
+  /** An official of a unit in the caller's scope; others are NOT_FOUND, so names do not leak. */
+  official: async (_: unknown, { username }: { username: string }, ctx: OrgContext) => {
+    requireOfficial(ctx.caller);
+    const official = username.length <= 64 ? await ctx.queries.officialByUsername(username) : null;
+    const unit = official ? await ctx.loaders.unitById.load(official.unitId) : null;
+    if (!official || !unit) throw errors.notFound(`No official "${username.slice(0, 64)}" in your scope`);
+    try {
+      requireRead(ctx.caller, unit.path);
+    } catch {
+      throw errors.notFound(`No official "${username.slice(0, 64)}" in your scope`);
+    }
+    return official;
+  },
+};
+
+async function findUnder(code: string, ctx: OrgContext) {
+  const unit = isUnitCode(code) ? await ctx.loaders.unitByCode.load(code) : null;
+  if (!unit) throw errors.badInput(`No unit with code "${code.slice(0, 40)}"`, 'underCode');
+  return unit;
+}
