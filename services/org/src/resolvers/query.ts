@@ -6,7 +6,7 @@ import { todayInVietnam } from '../domain/time';
 import type { OrgContext } from '../context';
 import { unitConnection } from './connections';
 
-interface UnitsArgs {
+export interface UnitsArgs {
   level: UnitLevel;
   underCode?: string | null;
   first: number;
