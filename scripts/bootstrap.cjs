@@ -6,7 +6,7 @@
  * nothing but the token on stdout.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
+const { spawn, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -54,14 +54,15 @@ function ensureDependencies(pnpm) {
   if (quietly(pnpm, ['install', '--frozen-lockfile']) !== 0) fail('pnpm install failed (see above)');
 }
 
+/** Runs the command in the foreground, passing Ctrl-C and SIGTERM on so nothing is left running. */
 function run(command, args, cwd = ROOT) {
-  const result = spawnSync(command, args, {
+  const child = spawn(command, args, {
     cwd,
     stdio: 'inherit',
     env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.tsx.json') },
   });
-  if (result.signal) process.kill(process.pid, result.signal);
-  process.exit(result.status ?? 1);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
+  child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 const TS = ['--conditions=eiso-source', '--import', 'tsx'];

@@ -47,6 +47,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (exitOnSignals): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     introspection: config.NODE_ENV !== 'production' || config.GRAPHQL_INTROSPECTION,
   });
   await server.start();

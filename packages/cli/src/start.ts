@@ -109,6 +109,8 @@ function runChild(name: string, dir: string, env: NodeJS.ProcessEnv, onUnexpecte
     cwd: path.join(REPO_ROOT, dir),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group: Ctrl-C reaches only this supervisor, which then drains each child once.
+    detached: true,
   });
   const prefix = `[${name}]`.padEnd(10);
   for (const stream of [child.stdout, child.stderr]) {

@@ -20,30 +20,33 @@ export function loadConfig<S extends z.ZodRawShape>(
   shape: S,
   env: NodeJS.ProcessEnv = process.env,
 ): z.infer<z.ZodObject<S>> {
-  const result = z.object(shape).safeParse(env);
+  // An empty variable (`PORT=` in a compose file) means "not set", so defaults still apply.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const result = z.object(shape).safeParse(present);
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const name = issue.path.join('.') || '(environment)';
     const got = env[name];
-    const shown = got === undefined ? 'unset' : `got ${JSON.stringify(isSecretName(name) ? '***' : got)}`;
+    const shown = got === undefined || got === '' ? 'unset' : `got ${JSON.stringify(shownValue(name, got))}`;
     return `${name}: ${issue.message} (${shown})`;
   });
   throw new ConfigError(problems);
 }
 
-function isSecretName(name: string): boolean {
-  return /SECRET|PASSWORD|KEY|TOKEN/i.test(name);
+/** Secrets are never echoed, and neither is a password inside a URL-like value. */
+function shownValue(name: string, value: string): string {
+  if (/SECRET|PASSWORD|KEY|TOKEN/i.test(name)) return '***';
+  return value.replace(/\/\/([^/@\s]*):([^/@\s]*)@/, '//$1:***@');
 }
 
 /** Building blocks for the variables most processes share. */
 export const env = {
   port: (fallback: number) =>
-    z.coerce
-      .number()
-      .int()
-      .min(0, 'must be a port number from 0 to 65535')
-      .max(65535, 'must be a port number from 0 to 65535')
-      .default(fallback),
+    z
+      .string()
+      .default(String(fallback))
+      .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, 'must be a port number from 0 to 65535')
+      .transform(Number),
   url: (fallback: string) =>
     z
       .string()
@@ -53,8 +56,10 @@ export const env = {
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   flag: (fallback: boolean) =>
     z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' })
+      .string()
       .default(fallback ? 'true' : 'false')
+      .transform((value) => value.trim().toLowerCase())
+      .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), 'must be true or false')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
 };
 

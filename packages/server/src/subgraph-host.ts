@@ -67,6 +67,8 @@ export async function startSubgraph<TContext extends object>(
     ],
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,
+    // Shutdown is ours (exitOnSignals): Apollo's own handler would re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     introspection: !options.production,
   });
   await apollo.start();
