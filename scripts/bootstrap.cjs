@@ -21,12 +21,19 @@ function fail(message) {
 
 function checkNode() {
   const [major, minor] = process.versions.node.split('.').map(Number);
-  if (major < 20 || (major === 20 && minor < 19)) fail(`Node.js ≥ 20.19 is needed (this is ${process.version}). Install it from nodejs.org or your package manager.`);
+  if (major < 20 || (major === 20 && minor < 19))
+    fail(
+      `Node.js ≥ 20.19 is needed (this is ${process.version}). Install it from nodejs.org or your package manager.`,
+    );
 }
 
 /** Runs a command with its output sent to our stderr; returns the exit status. */
 function quietly(command, args, options = {}) {
-  const result = spawnSync(command, args, { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr], ...options });
+  const result = spawnSync(command, args, {
+    cwd: ROOT,
+    stdio: ['ignore', process.stderr, process.stderr],
+    ...options,
+  });
   return result.status ?? 1;
 }
 
@@ -39,7 +46,8 @@ function pnpmCommand() {
   say(`pnpm not found: installing pnpm@${PNPM_VERSION}`);
   if (quietly('npm', ['install', '--global', `pnpm@${PNPM_VERSION}`]) === 0) return 'pnpm';
   say('global install refused: installing pnpm into .tools/ instead');
-  if (quietly('npm', ['install', '--prefix', path.join(ROOT, '.tools'), `pnpm@${PNPM_VERSION}`]) === 0) return local;
+  if (quietly('npm', ['install', '--prefix', path.join(ROOT, '.tools'), `pnpm@${PNPM_VERSION}`]) === 0)
+    return local;
   fail('could not install pnpm; install it yourself (npm install -g pnpm) and run again');
 }
 
@@ -59,7 +67,11 @@ function run(command, args, cwd = ROOT) {
   const child = spawn(command, args, {
     cwd,
     stdio: 'inherit',
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1', TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.tsx.json') },
+    env: {
+      ...process.env,
+      APOLLO_TELEMETRY_DISABLED: '1',
+      TSX_TSCONFIG_PATH: path.join(ROOT, 'tsconfig.tsx.json'),
+    },
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));
   child.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
@@ -74,7 +86,11 @@ function main() {
   ensureDependencies(pnpm);
   switch (command) {
     case 'start':
-      return run(process.execPath, [...TS, 'src/main.ts', 'start', ...args], path.join(ROOT, 'packages', 'cli'));
+      return run(
+        process.execPath,
+        [...TS, 'src/main.ts', 'start', ...args],
+        path.join(ROOT, 'packages', 'cli'),
+      );
     case 'eiso':
       return run(process.execPath, [...TS, 'src/main.ts', ...args], path.join(ROOT, 'packages', 'cli'));
     case 'test':

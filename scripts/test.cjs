@@ -14,11 +14,15 @@ const say = (message) => process.stderr.write(`eiso: ${message}\n`);
 
 const result = path.join(os.tmpdir(), `eiso-jest-${process.pid}.json`);
 const jest = require.resolve('jest/bin/jest', { paths: [ROOT] });
-const run = spawnSync(process.execPath, [jest, '--json', `--outputFile=${result}`, ...process.argv.slice(2)], {
-  cwd: ROOT,
-  stdio: 'inherit',
-  env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
-});
+const run = spawnSync(
+  process.execPath,
+  [jest, '--json', `--outputFile=${result}`, ...process.argv.slice(2)],
+  {
+    cwd: ROOT,
+    stdio: 'inherit',
+    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
+  },
+);
 
 let passed = 0;
 let failed = 0;

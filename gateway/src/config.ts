@@ -3,7 +3,10 @@ import { DEFAULT_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@eiso/auth';
 import { readFileSync } from 'node:fs';
 import { SUBGRAPHS, SUPERGRAPH_PATH } from './subgraphs';
 
-const optionalUrl = z.string().refine((v) => URL.canParse(v), 'must be a URL').optional();
+const optionalUrl = z
+  .string()
+  .refine((v) => URL.canParse(v), 'must be a URL')
+  .optional();
 
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
   const config = loadConfig(
@@ -12,10 +15,16 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
       LOG_LEVEL: env.logLevel(),
       HOST: z.string().default('127.0.0.1'),
       GATEWAY_PORT: env.port(4000),
-      GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_DEFAULTS.gatewaySigningSecret),
+      GATEWAY_SIGNING_SECRET: z
+        .string()
+        .min(32, 'must be at least 32 characters')
+        .default(DEV_DEFAULTS.gatewaySigningSecret),
       JWT_ISSUER: z.string().min(1).default(DEV_ISSUER),
       JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
-      JWT_PUBLIC_KEY: z.string().includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' }).optional(),
+      JWT_PUBLIC_KEY: z
+        .string()
+        .includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' })
+        .optional(),
       JWT_PUBLIC_KEY_FILE: z.string().optional(),
       JWT_JWKS_URL: optionalUrl,
       SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_PATH),
@@ -25,9 +34,12 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
     source,
   );
   const publicKeyPem = config.JWT_PUBLIC_KEY ?? readKeyFile(config.JWT_PUBLIC_KEY_FILE);
-  const usesDevKey = !config.JWT_JWKS_URL && (!publicKeyPem || publicKeyPem.trim() === devPublicKeyPem().trim());
+  const usesDevKey =
+    !config.JWT_JWKS_URL && (!publicKeyPem || publicKeyPem.trim() === devPublicKeyPem().trim());
   if (config.NODE_ENV === 'production' && usesDevKey) {
-    throw new ConfigError(['JWT_PUBLIC_KEY / JWT_JWKS_URL: the development key is refused when NODE_ENV=production']);
+    throw new ConfigError([
+      'JWT_PUBLIC_KEY / JWT_JWKS_URL: the development key is refused when NODE_ENV=production',
+    ]);
   }
   requireProductionSafe(
     config.NODE_ENV,

@@ -70,13 +70,23 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     }),
   );
   app.use(
-    (error: { status?: number; type?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    (
+      error: { status?: number; type?: string },
+      _req: express.Request,
+      res: express.Response,
+      _next: express.NextFunction,
+    ) => {
       const clientError = error.status !== undefined && error.status < 500;
       if (!clientError) logger.error({ err: error }, 'request failed');
       res.status(clientError ? error.status! : 500).json({
         errors: [
           {
-            message: error.type === 'entity.too.large' ? 'Request body too large' : clientError ? 'Malformed request body: send JSON' : 'Internal server error',
+            message:
+              error.type === 'entity.too.large'
+                ? 'Request body too large'
+                : clientError
+                  ? 'Malformed request body: send JSON'
+                  : 'Internal server error',
             extensions: { code: clientError ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
           },
         ],
@@ -98,7 +108,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 /** No Authorization header: anonymous. A header that is not a valid Bearer JWT: refused, never downgraded. */
 async function callerFrom(header: string | undefined, verify: JwtVerifier): Promise<Caller> {
   if (header === undefined || header === '') return ANONYMOUS;
-  const match = /^Bearer ([A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+\.[A-Za-z0-9_\-]+)$/.exec(header.trim());
+  const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header.trim());
   if (!match) throw errors.unauthenticated('Authorization must be "Bearer <JWT>"');
   return verify(match[1]);
 }

@@ -9,7 +9,10 @@ export interface GatewayContext {
 
 /** Every subgraph fetch carries the request id and the caller, signed for this very operation. */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
-  constructor(url: string, private readonly secret: string) {
+  constructor(
+    url: string,
+    private readonly secret: string,
+  ) {
     super({ url });
   }
 

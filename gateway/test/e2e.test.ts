@@ -28,14 +28,21 @@ async function cliToken(username: string): Promise<string> {
     ['--conditions=eiso-source', '--import', 'tsx', 'src/main.ts', 'token', username],
     {
       cwd: cli,
-      env: { ...process.env, DATABASE_URL: stack.env.DATABASE_URL, TSX_TSCONFIG_PATH: path.join(cli, '..', '..', 'tsconfig.tsx.json') },
+      env: {
+        ...process.env,
+        DATABASE_URL: stack.env.DATABASE_URL,
+        TSX_TSCONFIG_PATH: path.join(cli, '..', '..', 'tsconfig.tsx.json'),
+      },
     },
   );
   return stdout.trim();
 }
 
-const gql = <T = any>(query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
-  postGraphQL<T>(stack.gatewayUrl, query, variables, headers);
+const gql = <T = any>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) => postGraphQL<T>(stack.gatewayUrl, query, variables, headers);
 
 describe('UnitByCode', () => {
   it('returns Quảng Ninh with its parent, ancestors, agencies and districts', async () => {
@@ -142,7 +149,11 @@ describe('sign-in', () => {
   it('a token from `eiso token handler.22` makes `me` answer', async () => {
     const { data, errors } = await gql(me, {}, bearer(handlerToken));
     expect(errors).toBeUndefined();
-    expect(data.me).toMatchObject({ username: 'handler.22', roles: ['HANDLER'], unit: { code: '22', level: 'PROVINCE' } });
+    expect(data.me).toMatchObject({
+      username: 'handler.22',
+      roles: ['HANDLER'],
+      unit: { code: '22', level: 'PROVINCE' },
+    });
   });
 
   it('anonymous callers get UNAUTHENTICATED from `me` but may read the public tree', async () => {
@@ -153,7 +164,14 @@ describe('sign-in', () => {
   it('a token signed by another key is refused', async () => {
     const { privateKey } = generateKeyPairSync('ed25519');
     const forged = await signToken(
-      { officialId: '00000000-0000-4000-8000-000000000000', username: 'admin', unitId: 'x', unitCode: 'VN', unitPath: '/VN/', roles: ['SYSTEM_ADMIN'] },
+      {
+        officialId: '00000000-0000-4000-8000-000000000000',
+        username: 'admin',
+        unitId: 'x',
+        unitCode: 'VN',
+        unitPath: '/VN/',
+        roles: ['SYSTEM_ADMIN'],
+      },
       { privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() },
     );
     const response = await gql(me, {}, bearer(forged));
@@ -162,16 +180,29 @@ describe('sign-in', () => {
   });
 
   it('an expired token, a token for another audience and a tampered token are refused', async () => {
-    const subject = { officialId: 'x', username: 'handler.22', unitId: 'x', unitCode: '22', unitPath: '/VN/22/', roles: ['HANDLER'] };
+    const subject = {
+      officialId: 'x',
+      username: 'handler.22',
+      unitId: 'x',
+      unitCode: '22',
+      unitPath: '/VN/22/',
+      roles: ['HANDLER'],
+    };
     const expired = await signToken(subject, { expiresIn: Math.floor(Date.now() / 1000) - 60 });
     const otherAudience = await signToken(subject, { audience: 'someone-else' });
     const [h, p, s] = handlerToken.split('.');
     const claims = JSON.parse(Buffer.from(p, 'base64url').toString());
-    const tampered = [h, Buffer.from(JSON.stringify({ ...claims, roles: ['SYSTEM_ADMIN'] })).toString('base64url'), s].join('.');
+    const tampered = [
+      h,
+      Buffer.from(JSON.stringify({ ...claims, roles: ['SYSTEM_ADMIN'] })).toString('base64url'),
+      s,
+    ].join('.');
     for (const token of [expired, otherAudience, tampered]) {
       expect(errorCodes(await gql(me, {}, bearer(token)))).toEqual(['UNAUTHENTICATED']);
     }
-    expect(errorCodes(await gql(me, {}, { authorization: 'Basic YWRtaW46YWRtaW4=' }))).toEqual(['UNAUTHENTICATED']);
+    expect(errorCodes(await gql(me, {}, { authorization: 'Basic YWRtaW46YWRtaW4=' }))).toEqual([
+      'UNAUTHENTICATED',
+    ]);
   });
 });
 
@@ -185,7 +216,11 @@ describe('the gateway', () => {
   it('answers malformed queries and bodies with BAD_USER_INPUT, never an internal error', async () => {
     expect(errorCodes(await gql('{ unit(code: "22") { name '))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await gql('{ unit(code: "22") { noSuchField } }'))).toEqual(['BAD_USER_INPUT']);
-    const response = await fetch(stack.gatewayUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    const response = await fetch(stack.gatewayUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query": ',
+    });
     expect(response.status).toBe(400);
     expect((await response.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });

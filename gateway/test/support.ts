@@ -6,7 +6,9 @@ import { loadGatewayConfig, startGateway } from '../src';
 
 export function startOrgStack(options: { provinceCodes?: string[] } = {}): Promise<Stack> {
   return startStack({
-    services: [{ ...orgModule, seed: (env) => orgModule.seed(env, { provinceCodes: options.provinceCodes }) }],
+    services: [
+      { ...orgModule, seed: (env) => orgModule.seed(env, { provinceCodes: options.provinceCodes }) },
+    ],
     seed: true,
     startGateway: (env) => startGateway(loadGatewayConfig(env), createLogger('gateway', 'silent')),
   });

@@ -37,7 +37,8 @@ export function verifyCallerContext(
 ): Caller {
   const now = options.now ?? Date.now();
   const maxAge = options.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
-  const refuse = () => errors.unauthenticated('This service answers only requests signed by the eiso gateway');
+  const refuse = () =>
+    errors.unauthenticated('This service answers only requests signed by the eiso gateway');
   if (!headers.caller || !headers.signature) throw refuse();
   const match = /^t=(\d{1,15}),v1=([0-9a-f]{64})$/.exec(headers.signature);
   if (!match) throw refuse();

@@ -92,7 +92,8 @@ async function importAnyPublicKey(pem: string): Promise<jose.KeyLike> {
 
 function describeJoseError(error: unknown): string {
   if (error instanceof jose.errors.JWTExpired) return 'expired';
-  if (error instanceof jose.errors.JWTClaimValidationFailed) return `claim "${error.claim}" is not acceptable`;
+  if (error instanceof jose.errors.JWTClaimValidationFailed)
+    return `claim "${error.claim}" is not acceptable`;
   if (error instanceof jose.errors.JWSSignatureVerificationFailed) return 'signature does not verify';
   if (error instanceof jose.errors.JOSEAlgNotAllowed) return 'algorithm not allowed';
   return 'malformed';

@@ -9,7 +9,6 @@ import {
   SIGNATURE_HEADER,
   signCallerContext,
   verifyCallerContext,
-  type Caller,
   type OfficialCaller,
 } from '../src';
 

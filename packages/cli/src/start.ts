@@ -45,7 +45,9 @@ export async function start(say: Say): Promise<void> {
     stopping = true;
     say('stopping…');
     for (const child of children) child.kill('SIGTERM');
-    await Promise.all(children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)));
+    await Promise.all(
+      children.map((c) => (c.exitCode === null ? new Promise((r) => c.once('exit', r)) : undefined)),
+    );
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
     process.exit(code);
   };
@@ -58,7 +60,8 @@ export async function start(say: Say): Promise<void> {
     writeFileSync(RUNTIME_FILE, JSON.stringify(env));
     stops.unshift(async () => rmSync(RUNTIME_FILE, { force: true }));
     const serviceEnv = { ...process.env, ...env };
-    for (const service of SERVICES) say(`${service.name}: migrations ${(await service.migrate(serviceEnv)).join(', ') || 'up to date'}`);
+    for (const service of SERVICES)
+      say(`${service.name}: migrations ${(await service.migrate(serviceEnv)).join(', ') || 'up to date'}`);
     for (const service of SERVICES) if (service.seed) say(await service.seed(serviceEnv, { progress: say }));
 
     const childEnv = {
@@ -68,15 +71,27 @@ export async function start(say: Say): Promise<void> {
       TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.tsx.json'),
     };
     for (const service of SERVICES) {
-      children.push(runChild(service.name, service.dir, { ...childEnv, [service.portVariable]: String(service.port) }, () => stopAll(1)));
+      children.push(
+        runChild(
+          service.name,
+          service.dir,
+          { ...childEnv, [service.portVariable]: String(service.port) },
+          () => stopAll(1),
+        ),
+      );
     }
-    children.push(runChild('gateway', 'gateway', { ...childEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, () => stopAll(1)));
+    children.push(
+      runChild('gateway', 'gateway', { ...childEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, () => stopAll(1)),
+    );
 
     await waitForHealthy(`http://127.0.0.1:${GATEWAY_PORT}/health`, 60_000);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     say(`ready in ${seconds} s`);
-    say(`  gateway   http://localhost:${GATEWAY_PORT}/graphql   (health: http://localhost:${GATEWAY_PORT}/health)`);
-    for (const s of SERVICES) say(`  ${s.name.padEnd(9)} http://localhost:${s.port}/graphql   (signed requests only)`);
+    say(
+      `  gateway   http://localhost:${GATEWAY_PORT}/graphql   (health: http://localhost:${GATEWAY_PORT}/health)`,
+    );
+    for (const s of SERVICES)
+      say(`  ${s.name.padEnd(9)} http://localhost:${s.port}/graphql   (signed requests only)`);
     say('  a token:  pnpm -s eiso token handler.22      stop: Ctrl-C');
   } catch (error) {
     say(`start failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -104,7 +119,12 @@ async function prepareInfrastructure(say: Say, stops: (() => Promise<void>)[]) {
   return { DATABASE_URL: databaseUrl, REDIS_URL: redisUrl };
 }
 
-function runChild(name: string, dir: string, env: NodeJS.ProcessEnv, onUnexpectedExit: () => void): ChildProcess {
+function runChild(
+  name: string,
+  dir: string,
+  env: NodeJS.ProcessEnv,
+  onUnexpectedExit: () => void,
+): ChildProcess {
   const child = spawn(process.execPath, ['--conditions=eiso-source', '--import', 'tsx', 'src/main.ts'], {
     cwd: path.join(REPO_ROOT, dir),
     env,

@@ -45,7 +45,10 @@ export const env = {
     z
       .string()
       .default(String(fallback))
-      .refine((value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535, 'must be a port number from 0 to 65535')
+      .refine(
+        (value) => /^\d{1,5}$/.test(value) && Number(value) <= 65535,
+        'must be a port number from 0 to 65535',
+      )
       .transform(Number),
   url: (fallback: string) =>
     z

@@ -170,7 +170,10 @@ describe('values an operator may leave half-set', () => {
 
   it('never echoes the password inside a bad URL', () => {
     const run = () =>
-      loadConfig({ DATABASE_URL: env.url('postgres://x@h/db') }, { DATABASE_URL: 'postgres://eiso:hunter2@db host:5432/eiso' });
+      loadConfig(
+        { DATABASE_URL: env.url('postgres://x@h/db') },
+        { DATABASE_URL: 'postgres://eiso:hunter2@db host:5432/eiso' },
+      );
     expect(run).toThrow(/DATABASE_URL/);
     expect(run).not.toThrow(/hunter2/);
   });

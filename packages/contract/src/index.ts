@@ -25,7 +25,10 @@ export function contractOperations(): Map<string, ContractOperation> {
   cache = new Map();
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION || !definition.name) continue;
-    const single: DocumentNode = { kind: Kind.DOCUMENT, definitions: [definition as OperationDefinitionNode] };
+    const single: DocumentNode = {
+      kind: Kind.DOCUMENT,
+      definitions: [definition as OperationDefinitionNode],
+    };
     cache.set(definition.name.value, { name: definition.name.value, document: single, text: print(single) });
   }
   return cache;

@@ -45,7 +45,8 @@ export function eisoError(code: ErrorCode, message: string, extensions: Record<s
 export const errors = {
   unauthenticated: (message = 'Sign-in required: send a valid Bearer token') =>
     eisoError(ErrorCode.UNAUTHENTICATED, message),
-  forbidden: (message = 'Your roles or unit do not cover this object') => eisoError(ErrorCode.FORBIDDEN, message),
+  forbidden: (message = 'Your roles or unit do not cover this object') =>
+    eisoError(ErrorCode.FORBIDDEN, message),
   badInput: (message: string, field?: string) =>
     eisoError(ErrorCode.BAD_USER_INPUT, message, field ? { field } : {}),
   notFound: (message: string) => eisoError(ErrorCode.NOT_FOUND, message),
@@ -69,7 +70,11 @@ export function createErrorFormatter(logger: ErrorLogger) {
       return { ...formatted, extensions };
     }
     if (CLIENT_MISTAKE_CODES.has(code)) {
-      return { message: formatted.message, locations: formatted.locations, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+      return {
+        message: formatted.message,
+        locations: formatted.locations,
+        extensions: { code: ErrorCode.BAD_USER_INPUT },
+      };
     }
     logger.error({ err: originalError(error), path: formatted.path }, 'internal error');
     return {

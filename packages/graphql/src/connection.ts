@@ -72,7 +72,10 @@ export function toConnection<T>(
   const edges = page.map((node) => ({ cursor: cursorOf(node), node }));
   return {
     totalCount,
-    pageInfo: { hasNextPage: rows.length > first, endCursor: edges.length ? edges[edges.length - 1].cursor : null },
+    pageInfo: {
+      hasNextPage: rows.length > first,
+      endCursor: edges.length ? edges[edges.length - 1].cursor : null,
+    },
     edges,
   };
 }

@@ -12,12 +12,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
-import {
-  CALLER_HEADER,
-  SIGNATURE_HEADER,
-  verifyCallerContext,
-  type Caller,
-} from '@eiso/auth';
+import { CALLER_HEADER, SIGNATURE_HEADER, verifyCallerContext, type Caller } from '@eiso/auth';
 import { createErrorFormatter, ErrorCode } from '@eiso/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
 import { closeServer, listen } from './listen';
@@ -131,7 +126,10 @@ function gatewaySignatureCheck(options: SubgraphHostOptions<object>) {
       };
       next();
     } catch (error) {
-      options.logger.warn({ requestId, remote: req.socket.remoteAddress }, 'unsigned or badly signed request refused');
+      options.logger.warn(
+        { requestId, remote: req.socket.remoteAddress },
+        'unsigned or badly signed request refused',
+      );
       res.status(401).json({
         errors: [{ message: (error as Error).message, extensions: { code: ErrorCode.UNAUTHENTICATED } }],
       });
@@ -151,7 +149,9 @@ function headerValue(req: Request, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function runHealthChecks(checks: Record<string, () => Promise<boolean>>): Promise<Record<string, boolean>> {
+async function runHealthChecks(
+  checks: Record<string, () => Promise<boolean>>,
+): Promise<Record<string, boolean>> {
   const entries = await Promise.all(
     Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
   );
@@ -170,7 +170,12 @@ function jsonErrorHandler(logger: Logger) {
           ? 'Malformed request body: send JSON'
           : 'Internal server error';
     res.status(status).json({
-      errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR } }],
+      errors: [
+        {
+          message,
+          extensions: { code: status < 500 ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
+        },
+      ],
     });
   };
 }

@@ -9,8 +9,14 @@ export function loadOrgConfig(source: NodeJS.ProcessEnv = process.env) {
       HOST: z.string().default('127.0.0.1'),
       ORG_PORT: env.port(4001),
       DATABASE_URL: env.url(DEV_DEFAULTS.databaseUrl),
-      ORG_DATABASE_URL: z.string().refine((v) => URL.canParse(v), 'must be a URL').optional(),
-      GATEWAY_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').default(DEV_DEFAULTS.gatewaySigningSecret),
+      ORG_DATABASE_URL: z
+        .string()
+        .refine((v) => URL.canParse(v), 'must be a URL')
+        .optional(),
+      GATEWAY_SIGNING_SECRET: z
+        .string()
+        .min(32, 'must be at least 32 characters')
+        .default(DEV_DEFAULTS.gatewaySigningSecret),
     },
     source,
   );

@@ -20,9 +20,18 @@ export interface OrgLoaders {
 
 export function createOrgLoaders(queries: OrgQueries): OrgLoaders {
   return {
-    unitById: keyedLoader((ids) => queries.unitsByIds(ids), (u) => u.id),
-    unitByCode: keyedLoader((codes) => queries.unitsByCodes(codes), (u) => u.code),
-    officialById: keyedLoader((ids) => queries.officialsByIds(ids), (o) => o.id),
+    unitById: keyedLoader(
+      (ids) => queries.unitsByIds(ids),
+      (u) => u.id,
+    ),
+    unitByCode: keyedLoader(
+      (codes) => queries.unitsByCodes(codes),
+      (u) => u.code,
+    ),
+    officialById: keyedLoader(
+      (ids) => queries.officialsByIds(ids),
+      (o) => o.id,
+    ),
     successionsByUnit: successionLoader(queries),
   };
 }

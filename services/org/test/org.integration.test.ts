@@ -26,8 +26,11 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const ask = <T = Record<string, any>>(query: string, variables: Record<string, unknown> = {}, caller = SYSTEM) =>
-  postSigned<T>(org.url, query, variables, caller, env.GATEWAY_SIGNING_SECRET);
+const ask = <T = Record<string, any>>(
+  query: string,
+  variables: Record<string, unknown> = {},
+  caller = SYSTEM,
+) => postSigned<T>(org.url, query, variables, caller, env.GATEWAY_SIGNING_SECRET);
 
 describe('requests that the gateway did not sign', () => {
   const query = '{ unit(code: "22") { name } }';
@@ -45,7 +48,12 @@ describe('requests that the gateway did not sign', () => {
   });
 
   it('are refused when the signature is old (a replay)', async () => {
-    const headers = signCallerContext(SYSTEM, { requestId: 'r-00000001', query }, env.GATEWAY_SIGNING_SECRET, Date.now() - 120_000);
+    const headers = signCallerContext(
+      SYSTEM,
+      { requestId: 'r-00000001', query },
+      env.GATEWAY_SIGNING_SECRET,
+      Date.now() - 120_000,
+    );
     const response = await postGraphQL(org.url, query, {}, { ...headers, 'x-request-id': 'r-00000001' });
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });

@@ -9,7 +9,10 @@ export const ORG_ROLE = 'eiso_org';
  * The org DataSource. With ORG_DATABASE_URL the service logs in as its own role; otherwise it
  * shares DATABASE_URL and takes the `eiso_org` role at session start.
  */
-export function createOrgDataSource(urls: { DATABASE_URL: string; ORG_DATABASE_URL?: string }, poolSize?: number) {
+export function createOrgDataSource(
+  urls: { DATABASE_URL: string; ORG_DATABASE_URL?: string },
+  poolSize?: number,
+) {
   return createServiceDataSource({
     url: urls.ORG_DATABASE_URL ?? urls.DATABASE_URL,
     schema: ORG_SCHEMA,
@@ -21,7 +24,10 @@ export function createOrgDataSource(urls: { DATABASE_URL: string; ORG_DATABASE_U
 }
 
 /** Creates the schema and role when missing, then applies pending migrations. */
-export async function migrateOrg(urls: { DATABASE_URL: string; ORG_DATABASE_URL?: string }): Promise<string[]> {
+export async function migrateOrg(urls: {
+  DATABASE_URL: string;
+  ORG_DATABASE_URL?: string;
+}): Promise<string[]> {
   await prepareServiceSchema(urls.DATABASE_URL, ORG_SCHEMA, ORG_ROLE);
   // Two connections: one holds the migration lock while the other migrates.
   const { dataSource } = createOrgDataSource(urls, 2);

@@ -49,7 +49,8 @@ export class OrgQueries {
   async listUnits(query: UnitListQuery): Promise<{ rows: AdministrativeUnitEntity[]; total: number }> {
     const qb = this.units.createQueryBuilder('u').where('u.level = :level', { level: query.level });
     if (!query.includeAgencies) qb.andWhere(`u.kind <> 'AGENCY'`);
-    if (!query.includeDissolved) qb.andWhere('(u.validTo IS NULL OR u.validTo > :today)', { today: query.today });
+    if (!query.includeDissolved)
+      qb.andWhere('(u.validTo IS NULL OR u.validTo > :today)', { today: query.today });
     if (query.under) {
       qb.andWhere('u.path LIKE :prefix AND u.id <> :underId', {
         prefix: subtreePattern(query.under.path),

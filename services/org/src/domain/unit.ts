@@ -7,7 +7,13 @@
 export const UNIT_LEVELS = ['NATIONAL', 'MINISTRY', 'PROVINCE', 'DISTRICT', 'COMMUNE'] as const;
 export type UnitLevel = (typeof UNIT_LEVELS)[number];
 
-export const UNIT_KINDS = ['GOVERNMENT', 'MINISTRY', 'MINISTRY_AGENCY', 'PEOPLES_COMMITTEE', 'AGENCY'] as const;
+export const UNIT_KINDS = [
+  'GOVERNMENT',
+  'MINISTRY',
+  'MINISTRY_AGENCY',
+  'PEOPLES_COMMITTEE',
+  'AGENCY',
+] as const;
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 export const ROOT_CODE = 'VN';

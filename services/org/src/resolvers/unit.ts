@@ -11,7 +11,8 @@ export const unitResolvers = {
   /** Other subgraphs hand over `{ id }`; the loader turns a page of them into one statement. */
   __resolveReference: (ref: { id: string }, ctx: OrgContext) => ctx.loaders.unitById.load(ref.id),
 
-  parent: (unit: Unit, _: unknown, ctx: OrgContext) => (unit.parentId ? ctx.loaders.unitById.load(unit.parentId) : null),
+  parent: (unit: Unit, _: unknown, ctx: OrgContext) =>
+    unit.parentId ? ctx.loaders.unitById.load(unit.parentId) : null,
 
   ancestors: async (unit: Unit, _: unknown, ctx: OrgContext) => {
     const found = await ctx.loaders.unitByCode.loadMany(ancestorCodes(unit.path));

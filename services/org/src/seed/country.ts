@@ -77,15 +77,27 @@ function csvRows(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const c = text[i];
     if (quoted) {
-      if (c !== '"') field += c;
-      else if (text[i + 1] === '"') ((field += '"'), i++);
-      else quoted = false;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') (row.push(field), (field = ''));
-    else if (c === '\n' || c === '\r') {
+      if (c !== '"') {
+        field += c;
+      } else if (text[i + 1] === '"') {
+        field += '"'; // a doubled quote inside quotes is one quote
+        i++;
+      } else {
+        quoted = false;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(field);
+      field = '';
+    } else if (c === '\n' || c === '\r') {
       if (c === '\r' && text[i + 1] === '\n') i++;
-      (rows.push([...row, field]), (row = []), (field = ''));
-    } else field += c;
+      rows.push([...row, field]);
+      row = [];
+      field = '';
+    } else {
+      field += c;
+    }
   }
   if (quoted) throw new Error('CSV: unterminated quoted field');
   if (field !== '' || row.length > 0) rows.push([...row, field]);
@@ -165,7 +177,10 @@ function apportion(total: number, weights: number[], min: number, max: number): 
     for (const i of byRemainder) {
       if (left === 0) break;
       const next = shares[i] + step;
-      if (next >= min && next <= max) ((shares[i] = next), (left -= step));
+      if (next >= min && next <= max) {
+        shares[i] = next;
+        left -= step;
+      }
     }
     if (left === before)
       throw new Error(`cannot split ${total} into ${weights.length} shares of ${min}..${max}`);
