@@ -22,6 +22,7 @@ module.exports = {
   testMatch: ['**/test/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   setupFiles: ['<rootDir>/jest.setup.js'],
+  globalSetup: '<rootDir>/jest.global-setup.js',
   testTimeout: 60_000,
   // Integration tests each start real servers; two workers fit this 2-core machine.
   maxWorkers: process.env.CI ? 2 : '50%',

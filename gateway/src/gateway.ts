@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ANONYMOUS, createJwtVerifier, type Caller, type JwtVerifier } from '@eiso/auth';
@@ -44,7 +44,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   const httpServer = http.createServer(app);
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer })],
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), accessLogPlugin(logger)],
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (exitOnSignals): Apollo's own handler would re-raise the signal mid-drain.
@@ -62,8 +62,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(server, {
-      context: async ({ req }) => {
+      context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
+        res.setHeader(REQUEST_ID_HEADER, requestId);
         const caller = await callerFrom(req.headers.authorization, verifyJwt);
         return { requestId, caller };
       },
@@ -126,4 +127,27 @@ async function checkSubgraphs(urls: Record<string, string>): Promise<Record<stri
     }),
   );
   return Object.fromEntries(entries);
+}
+
+/** One line per operation: which, how long, how many errors, under the request id the subgraphs log too. */
+function accessLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue, request }) {
+      const started = process.hrtime.bigint();
+      return {
+        async willSendResponse({ errors }) {
+          logger.info(
+            {
+              requestId: contextValue.requestId,
+              operation: request.operationName ?? null,
+              caller: contextValue.caller?.kind === 'official' ? contextValue.caller.username : 'anonymous',
+              ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
+              errors: errors?.length ?? 0,
+            },
+            'operation',
+          );
+        },
+      };
+    },
+  };
 }

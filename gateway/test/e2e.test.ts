@@ -207,6 +207,18 @@ describe('sign-in', () => {
 });
 
 describe('the gateway', () => {
+  it('keeps a caller-supplied request id and makes one when there is none', async () => {
+    const ask = (headers: Record<string, string>) =>
+      fetch(stack.gatewayUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: '{ unit(code: "VN") { code } }' }),
+      });
+    expect((await ask({ 'x-request-id': 'trace-abc-12345' })).headers.get('x-request-id')).toBe('trace-abc-12345');
+    const made = (await ask({ 'x-request-id': 'bad id with spaces' })).headers.get('x-request-id');
+    expect(made).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('reports each subgraph on /health', async () => {
     const response = await fetch(stack.gatewayUrl.replace('/graphql', '/health'));
     expect(response.status).toBe(200);
