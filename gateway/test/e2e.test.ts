@@ -206,6 +206,39 @@ describe('sign-in', () => {
   });
 });
 
+describe('unit scope', () => {
+  const officialsOf = `query($code: String!) { unit(code: $code) { officials(first: 10) { totalCount edges { node { username roles } } } } }`;
+
+  it("lists a unit's officials to officials of that unit and the units above it", async () => {
+    const own = await gql(officialsOf, { code: '22' }, bearer(handlerToken));
+    expect(own.data.unit.officials.edges.map((e: any) => e.node.username)).toEqual(
+      expect.arrayContaining(['handler.22', 'leader.22', 'receiver.22', 'iso.22', 'auditor.22']),
+    );
+    const below = (await gql(operation('UnitsByLevel'), { level: 'COMMUNE', underCode: '22', first: 1 })).data
+      .units.edges[0].node.code;
+    const commune = await gql(officialsOf, { code: below }, bearer(handlerToken));
+    expect(commune.data.unit.officials.totalCount).toBe(4);
+  });
+
+  it('hides them from another province, from anonymous callers, and shows them to the ministry viewer', async () => {
+    expect((await gql(officialsOf, { code: '01' }, bearer(handlerToken))).data.unit.officials).toBeNull();
+    expect((await gql(officialsOf, { code: '22' })).data.unit.officials).toBeNull();
+    const viewer = await cliToken('viewer.BKHCN');
+    expect((await gql(officialsOf, { code: '01' }, bearer(viewer))).data.unit.officials.totalCount).toBe(5);
+  });
+
+  it('answers NOT_FOUND for an official of another province, as for one that does not exist', async () => {
+    const official = `query($u: String!) { official(username: $u) { username } }`;
+    expect((await gql(official, { u: 'leader.22' }, bearer(handlerToken))).data.official.username).toBe(
+      'leader.22',
+    );
+    expect(errorCodes(await gql(official, { u: 'leader.01' }, bearer(handlerToken)))).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(official, { u: 'nobody.here' }, bearer(handlerToken)))).toEqual([
+      'NOT_FOUND',
+    ]);
+  });
+});
+
 describe('the gateway', () => {
   it('keeps a caller-supplied request id and makes one when there is none', async () => {
     const ask = (headers: Record<string, string>) =>
@@ -214,7 +247,9 @@ describe('the gateway', () => {
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query: '{ unit(code: "VN") { code } }' }),
       });
-    expect((await ask({ 'x-request-id': 'trace-abc-12345' })).headers.get('x-request-id')).toBe('trace-abc-12345');
+    expect((await ask({ 'x-request-id': 'trace-abc-12345' })).headers.get('x-request-id')).toBe(
+      'trace-abc-12345',
+    );
     const made = (await ask({ 'x-request-id': 'bad id with spaces' })).headers.get('x-request-id');
     expect(made).toMatch(/^[0-9a-f-]{36}$/);
   });

@@ -135,3 +135,20 @@ describe('migrations and seed', () => {
     expect(await orgModule.seed(env, { provinceCodes: ['22', '96'] })).toBe('org: already seeded');
   });
 });
+
+describe('the org schema and role', () => {
+  it('the service works as eiso_org, which owns every org table', async () => {
+    const { createOrgDataSource } = await import('../src');
+    const { dataSource } = createOrgDataSource(env, 1);
+    await dataSource.initialize();
+    try {
+      expect(await dataSource.query('SELECT current_user AS role')).toEqual([{ role: 'eiso_org' }]);
+      const owners = await dataSource.query(
+        `SELECT DISTINCT tableowner FROM pg_tables WHERE schemaname = 'org'`,
+      );
+      expect(owners).toEqual([{ tableowner: 'eiso_org' }]);
+    } finally {
+      await dataSource.destroy();
+    }
+  });
+});
