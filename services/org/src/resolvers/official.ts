@@ -1,7 +1,8 @@
-import type { OfficialEntity } from '../db/entities';
-import type { OrgContext } from '../context';
+import type { Role } from '@eiso/auth';
+import type { OfficialResolvers } from '../generated/graphql';
 
-export const officialResolvers = {
-  __resolveReference: (ref: { id: string }, ctx: OrgContext) => ctx.loaders.officialById.load(ref.id),
-  unit: (official: OfficialEntity, _: unknown, ctx: OrgContext) => ctx.loaders.unitById.load(official.unitId),
+export const officialResolvers: OfficialResolvers = {
+  __resolveReference: (ref, ctx) => ctx.loaders.officialById.load(ref.id),
+  unit: (official, _, ctx) => ctx.loaders.unitById.load(official.unitId),
+  roles: (official) => official.roles as Role[],
 };

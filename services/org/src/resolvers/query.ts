@@ -1,26 +1,17 @@
 import { errors } from '@eiso/errors';
 import { checkFirst } from '@eiso/graphql';
 import { requireOfficial, requireRead } from '@eiso/auth';
-import { isUnitCode, UNIT_LEVELS, type UnitLevel } from '../domain/unit';
+import { isUnitCode, UNIT_LEVELS } from '../domain/unit';
 import { todayInVietnam } from '../domain/time';
 import type { OrgContext } from '../context';
 import { unitConnection } from './connections';
+import type { QueryResolvers } from '../generated/graphql';
 
-export interface UnitsArgs {
-  level: UnitLevel;
-  underCode?: string | null;
-  first: number;
-  after?: string | null;
-  includeAgencies?: boolean | null;
-  includeDissolved?: boolean | null;
-}
-
-export const queryResolvers = {
+export const queryResolvers: QueryResolvers = {
   /** Public: the unit tree is the public face of the administration. Unknown codes give null. */
-  unit: (_: unknown, { code }: { code: string }, ctx: OrgContext) =>
-    isUnitCode(code) ? ctx.loaders.unitByCode.load(code) : null,
+  unit: (_, { code }, ctx) => (isUnitCode(code) ? ctx.loaders.unitByCode.load(code) : null),
 
-  units: async (_: unknown, args: UnitsArgs, ctx: OrgContext) => {
+  units: async (_, args, ctx) => {
     const first = checkFirst(args.first);
     if (!UNIT_LEVELS.includes(args.level)) throw errors.badInput('unknown level', 'level');
     const afterCode = args.after ? String(ctx.cursors.decode(args.after, 'unit')[0]) : undefined;
@@ -37,13 +28,13 @@ export const queryResolvers = {
     return unitConnection(rows, first, total, ctx, 'unit');
   },
 
-  me: async (_: unknown, __: unknown, ctx: OrgContext) => {
+  me: async (_, __, ctx) => {
     const caller = requireOfficial(ctx.caller);
     return ctx.loaders.officialById.load(caller.officialId);
   },
 
   /** An official of a unit in the caller's scope; others are NOT_FOUND, so names do not leak. */
-  official: async (_: unknown, { username }: { username: string }, ctx: OrgContext) => {
+  official: async (_, { username }, ctx) => {
     requireOfficial(ctx.caller);
     const official = username.length <= 64 ? await ctx.queries.officialByUsername(username) : null;
     const unit = official ? await ctx.loaders.unitById.load(official.unitId) : null;

@@ -4,33 +4,33 @@ import type { AdministrativeUnitEntity } from '../db/entities';
 import { ancestorCodes } from '../domain/unit';
 import type { OrgContext } from '../context';
 import { unitConnection } from './connections';
+import type { AdministrativeUnitResolvers } from '../generated/graphql';
 
 type Unit = AdministrativeUnitEntity;
 
-export const unitResolvers = {
+export const unitResolvers: AdministrativeUnitResolvers = {
   /** Other subgraphs hand over `{ id }`; the loader turns a page of them into one statement. */
-  __resolveReference: (ref: { id: string }, ctx: OrgContext) => ctx.loaders.unitById.load(ref.id),
+  __resolveReference: (ref, ctx) => ctx.loaders.unitById.load(ref.id),
 
-  parent: (unit: Unit, _: unknown, ctx: OrgContext) =>
-    unit.parentId ? ctx.loaders.unitById.load(unit.parentId) : null,
+  parent: (unit, _, ctx) => (unit.parentId ? ctx.loaders.unitById.load(unit.parentId) : null),
 
-  ancestors: async (unit: Unit, _: unknown, ctx: OrgContext) => {
+  ancestors: async (unit, _, ctx) => {
     const found = await ctx.loaders.unitByCode.loadMany(ancestorCodes(unit.path));
     return found.filter((u): u is Unit => u !== null && !(u instanceof Error));
   },
 
-  children: async (unit: Unit, args: { first: number; after?: string | null }, ctx: OrgContext) => {
+  children: async (unit, args, ctx) => {
     const first = checkFirst(args.first);
     const afterCode = args.after ? String(ctx.cursors.decode(args.after, 'child')[0]) : undefined;
     const { rows, total } = await ctx.queries.listChildren(unit.id, afterCode, first + 1);
     return unitConnection(rows, first, total, ctx, 'child');
   },
 
-  successors: (unit: Unit, _: unknown, ctx: OrgContext) => linkedUnits(unit, ctx, 'successor'),
-  predecessors: (unit: Unit, _: unknown, ctx: OrgContext) => linkedUnits(unit, ctx, 'predecessor'),
+  successors: (unit, _, ctx) => linkedUnits(unit, ctx, 'successor'),
+  predecessors: (unit, _, ctx) => linkedUnits(unit, ctx, 'predecessor'),
 
   /** Officials are listed only to officials whose scope covers the unit; to others, null. */
-  officials: async (unit: Unit, args: { first: number; after?: string | null }, ctx: OrgContext) => {
+  officials: async (unit, args, ctx) => {
     const first = checkFirst(args.first);
     if (!canRead(ctx.caller, unit.path)) return null;
     const afterUsername = args.after ? String(ctx.cursors.decode(args.after, 'official')[0]) : undefined;
