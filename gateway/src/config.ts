@@ -1,5 +1,5 @@
 import { DEV_DEFAULTS, ConfigError, env, loadConfig, requireProductionSafe, z } from '@eiso/config';
-import { DEFAULT_AUDIENCE, DEV_ISSUER, devPublicKeyPem } from '@eiso/auth';
+import { DEFAULT_AUDIENCE, DEV_ISSUER, isDevPublicKey } from '@eiso/auth';
 import { readFileSync } from 'node:fs';
 import { SUBGRAPHS, SUPERGRAPH_PATH } from './subgraphs';
 
@@ -34,8 +34,7 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
     source,
   );
   const publicKeyPem = config.JWT_PUBLIC_KEY ?? readKeyFile(config.JWT_PUBLIC_KEY_FILE);
-  const usesDevKey =
-    !config.JWT_JWKS_URL && (!publicKeyPem || publicKeyPem.trim() === devPublicKeyPem().trim());
+  const usesDevKey = !config.JWT_JWKS_URL && (!publicKeyPem || isDevPublicKey(publicKeyPem));
   if (config.NODE_ENV === 'production' && usesDevKey) {
     throw new ConfigError([
       'JWT_PUBLIC_KEY / JWT_JWKS_URL: the development key is refused when NODE_ENV=production',

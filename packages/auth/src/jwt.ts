@@ -22,6 +22,15 @@ export const DEFAULT_AUDIENCE = 'eiso';
 export function devPublicKeyPem(): string {
   return readFileSync(path.join(DEV_KEY_DIR, 'jwt-public.pem'), 'utf8');
 }
+/** Whether a PEM is the committed development key; false when the key files are not shipped (images). */
+export function isDevPublicKey(pem: string): boolean {
+  try {
+    return pem.trim() === devPublicKeyPem().trim();
+  } catch {
+    return false;
+  }
+}
+
 export function devPrivateKeyPem(): string {
   return readFileSync(path.join(DEV_KEY_DIR, 'jwt-private.pem'), 'utf8');
 }

@@ -1,0 +1,39 @@
+import { generateKeyPairSync } from 'node:crypto';
+import { ConfigError } from '@eiso/config';
+import { devPublicKeyPem } from '@eiso/auth';
+import { loadGatewayConfig } from '../src';
+
+const productionSecret = 'p'.repeat(48);
+const otherKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+describe('gateway configuration in production', () => {
+  it('refuses the development JWT key, given or defaulted', () => {
+    for (const key of [undefined, devPublicKeyPem()]) {
+      const env = { NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: productionSecret, JWT_PUBLIC_KEY: key };
+      expect(() => loadGatewayConfig(env)).toThrow(ConfigError);
+    }
+  });
+
+  it('refuses the development signing secret', () => {
+    expect(() => loadGatewayConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: otherKey })).toThrow(
+      /GATEWAY_SIGNING_SECRET/,
+    );
+  });
+
+  it('accepts a real key and secret', () => {
+    const config = loadGatewayConfig({
+      NODE_ENV: 'production',
+      GATEWAY_SIGNING_SECRET: productionSecret,
+      JWT_PUBLIC_KEY: otherKey,
+    });
+    expect(config.publicKeyPem).toBe(otherKey);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() =>
+      loadGatewayConfig({ GATEWAY_PORT: 'x', ORG_URL: 'not a url', GATEWAY_SIGNING_SECRET: 'short' }),
+    ).toThrow(
+      /GATEWAY_PORT[\s\S]*GATEWAY_SIGNING_SECRET[\s\S]*ORG_URL|GATEWAY_PORT[\s\S]*ORG_URL[\s\S]*GATEWAY_SIGNING_SECRET/,
+    );
+  });
+});
