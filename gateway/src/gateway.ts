@@ -49,6 +49,10 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     includeStacktraceInErrorResponses: false,
     // Shutdown is ours (exitOnSignals): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
+    // The contract allows GET for queries. CSRF protection guards cookie sessions; eiso signs in
+    // with a Bearer header, which a cross-site form cannot send, so the check would only refuse
+    // legitimate GETs. Mutations over GET stay refused by Apollo regardless.
+    csrfPrevention: false,
     introspection: config.NODE_ENV !== 'production' || config.GRAPHQL_INTROSPECTION,
   });
   await server.start();

@@ -260,6 +260,17 @@ describe('the gateway', () => {
     expect(await response.json()).toMatchObject({ status: 'ok', subgraphs: { org: { status: 'ok' } } });
   });
 
+  it('answers queries sent with GET, and refuses mutations over GET', async () => {
+    const url = new URL(stack.gatewayUrl);
+    url.searchParams.set('query', 'query($c: String!) { unit(code: $c) { name } }');
+    url.searchParams.set('variables', JSON.stringify({ c: '22' }));
+    expect(await (await fetch(url)).json()).toEqual({ data: { unit: { name: 'Quảng Ninh' } } });
+    url.searchParams.set('query', 'mutation { noSuchMutation }');
+    const refused = await fetch(url);
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect((await refused.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+
   it('answers malformed queries and bodies with BAD_USER_INPUT, never an internal error', async () => {
     expect(errorCodes(await gql('{ unit(code: "22") { name '))).toEqual(['BAD_USER_INPUT']);
     expect(errorCodes(await gql('{ unit(code: "22") { noSuchField } }'))).toEqual(['BAD_USER_INPUT']);
