@@ -1,24 +1,12 @@
-import { DEV_DEFAULTS, ConfigError, env, loadConfig, requireProductionSafe, z } from '@eiso/config';
+import { ConfigError, env, loadServerConfig, z } from '@eiso/config';
 import { DEFAULT_AUDIENCE, DEV_ISSUER, isDevPublicKey } from '@eiso/auth';
 import { readFileSync } from 'node:fs';
 import { SUBGRAPHS, SUPERGRAPH_PATH } from './subgraphs';
 
-const optionalUrl = z
-  .string()
-  .refine((v) => URL.canParse(v), 'must be a URL')
-  .optional();
-
 export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
-  const config = loadConfig(
+  const config = loadServerConfig(
     {
-      NODE_ENV: env.nodeEnv(),
-      LOG_LEVEL: env.logLevel(),
-      HOST: z.string().default('127.0.0.1'),
       GATEWAY_PORT: env.port(4000),
-      GATEWAY_SIGNING_SECRET: z
-        .string()
-        .min(32, 'must be at least 32 characters')
-        .default(DEV_DEFAULTS.gatewaySigningSecret),
       JWT_ISSUER: z.string().min(1).default(DEV_ISSUER),
       JWT_AUDIENCE: z.string().min(1).default(DEFAULT_AUDIENCE),
       JWT_PUBLIC_KEY: z
@@ -26,10 +14,10 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
         .includes('BEGIN PUBLIC KEY', { message: 'must be a PEM public key' })
         .optional(),
       JWT_PUBLIC_KEY_FILE: z.string().optional(),
-      JWT_JWKS_URL: optionalUrl,
+      JWT_JWKS_URL: env.optionalUrl(),
       SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_PATH),
       GRAPHQL_INTROSPECTION: env.flag(false),
-      ...Object.fromEntries(SUBGRAPHS.map((s) => [s.urlVariable, optionalUrl])),
+      ...Object.fromEntries(SUBGRAPHS.map((s) => [s.urlVariable, env.optionalUrl()])),
     },
     source,
   );
@@ -40,11 +28,6 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
       'JWT_PUBLIC_KEY / JWT_JWKS_URL: the development key is refused when NODE_ENV=production',
     ]);
   }
-  requireProductionSafe(
-    config.NODE_ENV,
-    { GATEWAY_SIGNING_SECRET: config.GATEWAY_SIGNING_SECRET },
-    { GATEWAY_SIGNING_SECRET: DEV_DEFAULTS.gatewaySigningSecret },
-  );
   const subgraphUrls: Record<string, string> = {};
   for (const s of SUBGRAPHS) {
     const override = (config as Record<string, unknown>)[s.urlVariable];

@@ -30,10 +30,14 @@ describe('gateway configuration in production', () => {
   });
 
   it('names every bad variable at once', () => {
-    expect(() =>
-      loadGatewayConfig({ GATEWAY_PORT: 'x', ORG_URL: 'not a url', GATEWAY_SIGNING_SECRET: 'short' }),
-    ).toThrow(
-      /GATEWAY_PORT[\s\S]*GATEWAY_SIGNING_SECRET[\s\S]*ORG_URL|GATEWAY_PORT[\s\S]*ORG_URL[\s\S]*GATEWAY_SIGNING_SECRET/,
-    );
+    const attempt = () =>
+      loadGatewayConfig({ GATEWAY_PORT: 'x', ORG_URL: 'not a url', GATEWAY_SIGNING_SECRET: 'short' });
+    expect(attempt).toThrow(ConfigError);
+    try {
+      attempt();
+    } catch (error) {
+      for (const name of ['GATEWAY_PORT', 'ORG_URL', 'GATEWAY_SIGNING_SECRET'])
+        expect((error as Error).message).toContain(name);
+    }
   });
 });

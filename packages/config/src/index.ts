@@ -50,6 +50,11 @@ export const env = {
         'must be a port number from 0 to 65535',
       )
       .transform(Number),
+  optionalUrl: () =>
+    z
+      .string()
+      .refine((value) => URL.canParse(value), 'must be a URL')
+      .optional(),
   url: (fallback: string) =>
     z
       .string()
@@ -65,6 +70,35 @@ export const env = {
       .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), 'must be true or false')
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
 };
+
+/** Variables every eiso server process reads: its mode, log level, bind address, and the gateway's signing secret. */
+export function serverEnv() {
+  return {
+    NODE_ENV: env.nodeEnv(),
+    LOG_LEVEL: env.logLevel(),
+    HOST: z.string().default('127.0.0.1'),
+    GATEWAY_SIGNING_SECRET: z
+      .string()
+      .min(32, 'must be at least 32 characters')
+      .default(DEV_DEFAULTS.gatewaySigningSecret),
+  };
+}
+
+export type ServerConfig = z.infer<z.ZodObject<ReturnType<typeof serverEnv>>>;
+
+/** `loadConfig` for a server: the shared server variables plus its own, and no development secret in production. */
+export function loadServerConfig<S extends z.ZodRawShape>(
+  shape: S,
+  source: NodeJS.ProcessEnv = process.env,
+): ServerConfig & z.infer<z.ZodObject<S>> {
+  const config = loadConfig({ ...serverEnv(), ...shape }, source) as ServerConfig & z.infer<z.ZodObject<S>>;
+  requireProductionSafe(
+    config.NODE_ENV,
+    { GATEWAY_SIGNING_SECRET: config.GATEWAY_SIGNING_SECRET },
+    { GATEWAY_SIGNING_SECRET: DEV_DEFAULTS.gatewaySigningSecret },
+  );
+  return config;
+}
 
 /** Defaults that serve a developer on one machine; refused in production (see requireProductionSafe). */
 export const DEV_DEFAULTS = {

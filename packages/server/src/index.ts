@@ -1,3 +1,4 @@
 export * from './subgraph-host';
 export * from './shutdown';
 export * from './listen';
+export * from './run';
