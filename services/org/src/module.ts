@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createLogger } from '@eiso/logging';
-import { loadOrgConfig } from './config';
+import { loadOrgConfig, loadOrgDatabaseConfig } from './config';
 import { createOrgDataSource, migrateOrg } from './db/database';
 import { generateDemoCountry } from './seed/country';
 import { isOrgEmpty, writeDemoCountry } from './seed/write';
@@ -27,7 +27,7 @@ export const orgModule = {
   port: 4001,
   portVariable: 'ORG_PORT',
   urlVariable: 'ORG_URL',
-  migrate: (env: Env) => migrateOrg(loadOrgConfig(env)),
+  migrate: (env: Env) => migrateOrg(loadOrgDatabaseConfig(env)),
   seed: (env: Env, options: SeedOptions = {}) => seedOrgIfEmpty(env, options),
   start: (env: Env) => {
     const config = loadOrgConfig(env);
@@ -37,7 +37,7 @@ export const orgModule = {
 
 /** Seeds the demo country unless the org schema already holds units; returns a line for the log. */
 export async function seedOrgIfEmpty(env: Env, options: SeedOptions = {}): Promise<string> {
-  const { dataSource } = createOrgDataSource(loadOrgConfig(env), 2);
+  const { dataSource } = createOrgDataSource(loadOrgDatabaseConfig(env), 2);
   await dataSource.initialize();
   try {
     if (!(await isOrgEmpty(dataSource))) return 'org: already seeded';
