@@ -44,6 +44,14 @@ const config: CodegenConfig = {
       AdministrativeUnit: '../db/entities#AdministrativeUnitEntity',
       Official: '../db/entities#OfficialEntity',
     }),
+    ...subgraph('services/catalog', '../context#CatalogContext', {
+      AdministrativeUnit: '../db/rows#UnitReference',
+      Official: '../db/rows#OfficialReference',
+      Procedure: '../db/rows#ProcedureNode',
+      Process: '../db/rows#ProcessRow',
+      ProcessReview: '../db/rows#ReviewRow',
+      LegalDocument: '../db/rows#LegalDocumentRow',
+    }),
   },
 };
 

@@ -11,7 +11,8 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ANONYMOUS, createJwtVerifier, type Caller, type JwtVerifier } from '@eiso/auth';
-import { createErrorFormatter, errors, ErrorCode } from '@eiso/errors';
+import { createErrorFormatter, errors, ErrorCode, withHttpStatus } from '@eiso/errors';
+import { GraphQLError } from 'graphql';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
 import { closeServer, listen } from '@eiso/server';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
@@ -114,8 +115,12 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 async function callerFrom(header: string | undefined, verify: JwtVerifier): Promise<Caller> {
   if (header === undefined || header === '') return ANONYMOUS;
   const match = /^Bearer ([\w-]+\.[\w-]+\.[\w-]+)$/.exec(header.trim());
-  if (!match) throw errors.unauthenticated('Authorization must be "Bearer <JWT>"');
-  return verify(match[1]);
+  if (!match) throw withHttpStatus(errors.unauthenticated('Authorization must be "Bearer <JWT>"'), 401);
+  try {
+    return await verify(match[1]);
+  } catch (error) {
+    throw error instanceof GraphQLError ? withHttpStatus(error, 401) : error;
+  }
 }
 
 async function checkSubgraphs(urls: Record<string, string>): Promise<Record<string, { status: string }>> {

@@ -14,6 +14,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly secret: string,
   ) {
     super({ url });
+    this.fetcher = keepGraphQLErrorsOf400(this.fetcher);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -25,4 +26,30 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const signed = signCallerContext(caller, { requestId, query: request.query ?? '' }, this.secret);
     for (const [name, value] of Object.entries(signed)) http.headers.set(name, value);
   }
+}
+
+/**
+ * A subgraph answers a request it refuses as a whole (a variable that is no Date, say) with HTTP
+ * 400 and a GraphQL body. The gateway would turn any non-2xx into an opaque fetch failure and lose
+ * the error's code, so such an answer is passed on as the GraphQL response it is.
+ */
+function keepGraphQLErrorsOf400(
+  fetcher: RemoteGraphQLDataSource['fetcher'],
+): RemoteGraphQLDataSource['fetcher'] {
+  return (async (url: string, init: RequestInit) => {
+    const response = await fetcher(url, init as never);
+    if (response.status !== 400 || !response.headers.get('content-type')?.includes('json')) return response;
+    const text = await response.text();
+    const isGraphQL = (() => {
+      try {
+        return Array.isArray((JSON.parse(text) as { errors?: unknown }).errors);
+      } catch {
+        return false;
+      }
+    })();
+    return new Response(text, {
+      status: isGraphQL ? 200 : 400,
+      headers: { 'content-type': 'application/json' },
+    });
+  }) as RemoteGraphQLDataSource['fetcher'];
 }

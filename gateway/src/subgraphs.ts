@@ -21,6 +21,12 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
     defaultUrl: 'http://127.0.0.1:4001/graphql',
     urlVariable: 'ORG_URL',
   },
+  {
+    name: 'catalog',
+    schemaPath: path.join(root, 'services', 'catalog', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4002/graphql',
+    urlVariable: 'CATALOG_URL',
+  },
 ];
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'supergraph.graphql');

@@ -42,13 +42,32 @@ async function main(argv: string[]): Promise<void> {
       for (const s of SERVICES) say(`${s.name}: ${(await s.migrate(env())).join(', ') || 'up to date'}`);
       return;
     case 'seed':
-      for (const s of SERVICES) await s.migrate(env());
-      for (const s of SERVICES) if (s.seed) say(await s.seed(env(), { progress: say }));
-      return;
+      return seedAll();
     case 'start':
       return start(say);
     default:
       throw new UsageError(USAGE);
+  }
+}
+
+/**
+ * Migrates and seeds every service in order. A service's seed may read the services before it
+ * (the catalog syncs its unit directory from org), so each is started in this process, on a free
+ * port, until the seeding is done.
+ */
+async function seedAll(): Promise<void> {
+  const seedEnv: NodeJS.ProcessEnv = { ...env(), LOG_LEVEL: 'warn' };
+  const running: { stop(): Promise<void> }[] = [];
+  try {
+    for (const service of SERVICES) {
+      await service.migrate(seedEnv);
+      if (service.seed) say(await service.seed(seedEnv, { progress: say }));
+      const started = await service.start({ ...seedEnv, [service.portVariable]: '0', HOST: '127.0.0.1' });
+      running.push(started);
+      seedEnv[service.urlVariable] = started.url;
+    }
+  } finally {
+    for (const service of running.reverse()) await service.stop();
   }
 }
 

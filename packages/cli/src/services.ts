@@ -1,8 +1,10 @@
 /**
- * The services `eiso` migrates, seeds and starts, in dependency order. Each later service adds
- * its module here (and to gateway/src/subgraphs.ts).
+ * The services `eiso` migrates, seeds and starts, in dependency order (a service's seed and start
+ * may read the API of one before it). Each later service adds its module here (and to
+ * gateway/src/subgraphs.ts).
  */
 import path from 'node:path';
+import { catalogModule } from '@eiso/catalog';
 import { orgModule } from '@eiso/org';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -13,8 +15,15 @@ export interface ServiceModule {
   dir: string;
   port: number;
   portVariable: string;
+  /** The variable through which other processes find this service's GraphQL URL. */
+  urlVariable: string;
   migrate(env: NodeJS.ProcessEnv): Promise<string[]>;
   seed?(env: NodeJS.ProcessEnv, options: { progress?: (message: string) => void }): Promise<string>;
+  start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
-export const SERVICES: ServiceModule[] = [orgModule];
+export const SERVICES: ServiceModule[] = [orgModule, catalogModule];
+
+export function serviceUrl(service: ServiceModule): string {
+  return `http://127.0.0.1:${service.port}/graphql`;
+}

@@ -17,7 +17,7 @@ import {
   startLocalRedis,
   type Say,
 } from './infrastructure';
-import { REPO_ROOT, SERVICES } from './services';
+import { REPO_ROOT, SERVICES, serviceUrl } from './services';
 
 const GATEWAY_PORT = 4000;
 const RUNTIME_FILE = path.join(REPO_ROOT, '.data', 'running.json');
@@ -59,18 +59,17 @@ export async function start(say: Say): Promise<void> {
     mkdirSync(path.dirname(RUNTIME_FILE), { recursive: true });
     writeFileSync(RUNTIME_FILE, JSON.stringify(env));
     stops.unshift(async () => rmSync(RUNTIME_FILE, { force: true }));
-    const serviceEnv = { ...process.env, ...env };
-    for (const service of SERVICES)
-      say(`${service.name}: migrations ${(await service.migrate(serviceEnv)).join(', ') || 'up to date'}`);
-    for (const service of SERVICES) if (service.seed) say(await service.seed(serviceEnv, { progress: say }));
-
-    const childEnv = {
+    const childEnv: NodeJS.ProcessEnv = {
       ...process.env,
       ...env,
       APOLLO_TELEMETRY_DISABLED: '1',
       TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.tsx.json'),
     };
+    for (const service of SERVICES) childEnv[service.urlVariable] ??= serviceUrl(service);
+    // In order: each service is migrated, seeded and healthy before the next, whose seed may read it.
     for (const service of SERVICES) {
+      say(`${service.name}: migrations ${(await service.migrate(childEnv)).join(', ') || 'up to date'}`);
+      if (service.seed) say(await service.seed(childEnv, { progress: say }));
       children.push(
         runChild(
           service.name,
@@ -79,6 +78,7 @@ export async function start(say: Say): Promise<void> {
           () => stopAll(1),
         ),
       );
+      await waitForHealthy(serviceUrl(service).replace(/\/graphql$/, '/health'), 60_000);
     }
     children.push(
       runChild('gateway', 'gateway', { ...childEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, () => stopAll(1)),
@@ -155,7 +155,7 @@ async function waitForHealthy(url: string, timeoutMs: number): Promise<void> {
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error(`the gateway did not report healthy within ${timeoutMs / 1000} s (${url})`);
+  throw new Error(`${url} did not report healthy within ${timeoutMs / 1000} s`);
 }
 
 function redact(url: string): string {

@@ -30,16 +30,17 @@ const CLIENT_MISTAKE_CODES = new Set([
   'PERSISTED_QUERY_NOT_SUPPORTED',
 ]);
 
-const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
-  UNAUTHENTICATED: 401,
-  RATE_LIMITED: 429,
-};
-
 export function eisoError(code: ErrorCode, message: string, extensions: Record<string, unknown> = {}) {
-  const status = HTTP_STATUS[code];
-  return new GraphQLError(message, {
-    extensions: { code, ...extensions, ...(status ? { http: { status } } : {}) },
-  });
+  return new GraphQLError(message, { extensions: { code, ...extensions } });
+}
+
+/**
+ * The same error, refusing the whole HTTP request with `status` (401 for a bad token at the
+ * gateway). Only for errors raised before execution: inside a subgraph, a non-2xx answer would make
+ * the gateway drop the data of every other field.
+ */
+export function withHttpStatus(error: GraphQLError, status: number): GraphQLError {
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, http: { status } } });
 }
 
 export const errors = {
@@ -67,7 +68,10 @@ export function createErrorFormatter(logger: ErrorLogger) {
     const code = String(formatted.extensions?.code ?? '');
     const { stacktrace: _stack, exception: _exception, ...extensions } = formatted.extensions ?? {};
     if (CONTRACT_CODES.has(code) && code !== ErrorCode.INTERNAL_SERVER_ERROR) {
-      return { ...formatted, extensions };
+      const field =
+        extensions.field ??
+        (code === ErrorCode.BAD_USER_INPUT ? variableField(formatted.message) : undefined);
+      return { ...formatted, extensions: field ? { ...extensions, field } : extensions };
     }
     if (CLIENT_MISTAKE_CODES.has(code)) {
       return {
@@ -83,6 +87,17 @@ export function createErrorFormatter(logger: ErrorLogger) {
       extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
     };
   };
+}
+
+/**
+ * graphql-js names the bad part of a variable in its message (`… at "input.steps[0].role"; …`);
+ * clients get it as `field` like every other input error: `steps.0.role`.
+ */
+function variableField(message: string): string | undefined {
+  const match = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/s.exec(message);
+  if (!match) return /^Variable "\$(\w+)"/.exec(message)?.[1];
+  const path = match[2].replace(/\[(\d+)\]/g, '.$1');
+  return path.startsWith(`${match[1]}.`) && match[1] === 'input' ? path.slice('input.'.length) : path;
 }
 
 function originalError(error: unknown): unknown {

@@ -114,3 +114,34 @@ describe('createErrorFormatter', () => {
     });
   });
 });
+
+describe('variable errors', () => {
+  const format = createErrorFormatter({ error: () => undefined });
+  const badVariable = (message: string) =>
+    format({ message, extensions: { code: 'BAD_USER_INPUT' } }, new Error(message));
+
+  it('name the input field, as rule errors do', () => {
+    expect(
+      badVariable(
+        'Variable "$input" got invalid value "WIZARD" at "input.steps[0].role"; Value "WIZARD" does not exist in "Role" enum.',
+      ).extensions,
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'steps.0.role' });
+    expect(
+      badVariable('Variable "$first" got invalid value "x"; Int cannot represent non-integer value: "x"')
+        .extensions,
+    ).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'first',
+    });
+  });
+
+  it('keep a field a resolver already named', () => {
+    expect(
+      format({ message: 'x', extensions: { code: 'BAD_USER_INPUT', field: 'unitCode' } }, new Error('x'))
+        .extensions,
+    ).toEqual({
+      code: 'BAD_USER_INPUT',
+      field: 'unitCode',
+    });
+  });
+});

@@ -33,7 +33,8 @@ export interface Stack {
 export function testEnv(databaseUrl: string): StackEnv {
   return {
     NODE_ENV: 'test',
-    LOG_LEVEL: 'silent',
+    // TEST_LOG_LEVEL=debug shows the stack's logs when a test needs looking into.
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
@@ -56,10 +57,12 @@ export async function startStack(options: {
   const env = testEnv(database.url);
   const started: Startable[] = [];
   try {
-    for (const service of options.services) await service.migrate(env);
-    if (options.seed) for (const service of options.services) await service.seed?.(env);
+    // One service after the other, as `eiso start` does: a later service's seed and start may read
+    // an earlier one's API (the catalog syncs its unit directory from org).
     const subgraphs: Record<string, Startable> = {};
     for (const service of options.services) {
+      await service.migrate(env);
+      if (options.seed) await service.seed?.(env);
       const running = await service.start(env);
       started.push(running);
       subgraphs[service.name] = running;

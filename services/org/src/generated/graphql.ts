@@ -33,7 +33,7 @@ export type AdministrativeUnit = {
   kind: UnitKind;
   level: UnitLevel;
   name: Scalars['String']['output'];
-  /** Officials of this unit (not of units below), for officials whose scope covers it. */
+  /** Officials of this unit (not of units below); FORBIDDEN unless the caller's scope covers the unit. */
   officials: Maybe<OfficialConnection>;
   parent: Maybe<AdministrativeUnit>;
   /** Materialized path of unit codes, e.g. /VN/22/193/: a subtree is every unit whose path starts with it. */

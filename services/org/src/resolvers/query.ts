@@ -2,7 +2,7 @@ import { errors } from '@eiso/errors';
 import { checkFirst } from '@eiso/graphql';
 import { requireOfficial, requireRead } from '@eiso/auth';
 import { isUnitCode, UNIT_LEVELS } from '../domain/unit';
-import { todayInVietnam } from '../domain/time';
+import { todayInVietnam } from '@eiso/calendar';
 import type { OrgContext } from '../context';
 import { unitConnection } from './connections';
 import type { QueryResolvers } from '../generated/graphql';

@@ -1,4 +1,4 @@
-import { canRead } from '@eiso/auth';
+import { requireRead } from '@eiso/auth';
 import { checkFirst, toConnection } from '@eiso/graphql';
 import type { AdministrativeUnitEntity } from '../db/entities';
 import { ancestorCodes } from '../domain/unit';
@@ -29,10 +29,10 @@ export const unitResolvers: AdministrativeUnitResolvers = {
   successors: (unit, _, ctx) => linkedUnits(unit, ctx, 'successor'),
   predecessors: (unit, _, ctx) => linkedUnits(unit, ctx, 'predecessor'),
 
-  /** Officials are listed only to officials whose scope covers the unit; to others, null. */
+  /** Officials are listed only to officials whose scope covers the unit (FORBIDDEN to others). */
   officials: async (unit, args, ctx) => {
     const first = checkFirst(args.first);
-    if (!canRead(ctx.caller, unit.path)) return null;
+    requireRead(ctx.caller, unit.path);
     const afterUsername = args.after ? String(ctx.cursors.decode(args.after, 'official')[0]) : undefined;
     const { rows, total } = await ctx.queries.listOfficials(unit.id, afterUsername, first + 1);
     return toConnection(rows, first, total, (o) => ctx.cursors.encode('official', [o.username]));

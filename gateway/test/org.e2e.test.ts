@@ -8,13 +8,13 @@ import { generateKeyPairSync } from 'node:crypto';
 import { operation } from '@eiso/contract';
 import { signToken } from '@eiso/auth';
 import { bearer, errorCodes, postGraphQL, type Stack } from '@eiso/testing';
-import { startOrgStack } from './support';
+import { startEisoStack } from './support';
 
 let stack: Stack;
 let handlerToken: string;
 
 beforeAll(async () => {
-  stack = await startOrgStack();
+  stack = await startEisoStack({ services: ['org', 'catalog'] });
   handlerToken = await cliToken('handler.22');
 }, 120_000);
 
@@ -220,9 +220,13 @@ describe('unit scope', () => {
     expect(commune.data.unit.officials.totalCount).toBe(4);
   });
 
-  it('hides them from another province, from anonymous callers, and shows them to the ministry viewer', async () => {
-    expect((await gql(officialsOf, { code: '01' }, bearer(handlerToken))).data.unit.officials).toBeNull();
-    expect((await gql(officialsOf, { code: '22' })).data.unit.officials).toBeNull();
+  it('refuses them to another province and to anonymous callers, and shows them to the ministry viewer', async () => {
+    const otherProvince = await gql(officialsOf, { code: '01' }, bearer(handlerToken));
+    expect(otherProvince.data.unit.officials).toBeNull();
+    expect(errorCodes(otherProvince)).toEqual(['FORBIDDEN']);
+    const anonymous = await gql(officialsOf, { code: '22' });
+    expect(anonymous.data.unit.officials).toBeNull();
+    expect(errorCodes(anonymous)).toEqual(['UNAUTHENTICATED']);
     const viewer = await cliToken('viewer.BKHCN');
     expect((await gql(officialsOf, { code: '01' }, bearer(viewer))).data.unit.officials.totalCount).toBe(5);
   });
@@ -257,7 +261,10 @@ describe('the gateway', () => {
   it('reports each subgraph on /health', async () => {
     const response = await fetch(stack.gatewayUrl.replace('/graphql', '/health'));
     expect(response.status).toBe(200);
-    expect(await response.json()).toMatchObject({ status: 'ok', subgraphs: { org: { status: 'ok' } } });
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      subgraphs: { org: { status: 'ok' }, catalog: { status: 'ok' } },
+    });
   });
 
   it('answers queries sent with GET, and refuses mutations over GET', async () => {

@@ -1,0 +1,4 @@
+import { CreateCatalog1732400000000 } from './1732400000000-create-catalog';
+
+/** In order. Listed explicitly (no globbing) so that source and compiled runs see the same set. */
+export const catalogMigrations = [CreateCatalog1732400000000];

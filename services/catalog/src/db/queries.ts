@@ -1,0 +1,186 @@
+/**
+ * The catalog's reads. Batch reads take every key of a request in one statement.
+ */
+import type { DataSource } from 'typeorm';
+import {
+  LEGAL_DOCUMENT_COLUMNS,
+  PROCEDURE_COLUMNS,
+  PROCESS_COLUMNS,
+  REVIEW_COLUMNS,
+  type LegalDocumentRow,
+  type ProcedureRow,
+  type ProcessRow,
+  type ReviewRow,
+  type TargetRow,
+} from './rows';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
+export interface ProcedureListQuery {
+  level?: string;
+  authority?: string;
+  /** A to_tsquery('simple') text over folded words; null lists everything in code order. */
+  tsquery: string | null;
+  afterCode?: string;
+  offset?: number;
+  limit: number;
+}
+
+export class CatalogQueries {
+  constructor(private readonly db: DataSource) {}
+
+  proceduresByIds(ids: readonly string[]): Promise<ProcedureRow[]> {
+    const valid = uuids(ids);
+    if (!valid.length) return Promise.resolve([]);
+    return this.db.query(`SELECT ${PROCEDURE_COLUMNS} FROM procedure p WHERE p.id = ANY($1)`, [valid]);
+  }
+
+  proceduresByCodes(codes: readonly string[]): Promise<ProcedureRow[]> {
+    if (!codes.length) return Promise.resolve([]);
+    return this.db.query(`SELECT ${PROCEDURE_COLUMNS} FROM procedure p WHERE p.code = ANY($1)`, [codes]);
+  }
+
+  /** A page of procedures: by relevance then code when searched (offset pages), else by code (keyset). */
+  async listProcedures(query: ProcedureListQuery): Promise<{ rows: ProcedureRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (query.level) where.push(`p.level = ${param(query.level)}`);
+    if (query.authority !== undefined) where.push(`p.authority = ${param(query.authority)}`);
+    let rank = '';
+    if (query.tsquery) {
+      const q = param(query.tsquery);
+      where.push(`p.search_vector @@ to_tsquery('simple', ${q})`);
+      rank = `ts_rank(p.search_vector, to_tsquery('simple', ${q}))`;
+    }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = await this.db.query(
+      `SELECT count(*)::int AS total FROM procedure p ${filter}`,
+      params,
+    );
+    if (rank) {
+      const rows = await this.db.query(
+        `SELECT ${PROCEDURE_COLUMNS} FROM procedure p ${filter}
+         ORDER BY ${rank} DESC, p.code LIMIT ${param(query.limit)} OFFSET ${param(query.offset ?? 0)}`,
+        params,
+      );
+      return { rows, total };
+    }
+    const keyset =
+      query.afterCode !== undefined ? `${filter ? ' AND' : 'WHERE'} p.code > ${param(query.afterCode)}` : '';
+    const rows = await this.db.query(
+      `SELECT ${PROCEDURE_COLUMNS} FROM procedure p ${filter}${keyset} ORDER BY p.code LIMIT ${param(query.limit)}`,
+      params,
+    );
+    return { rows, total };
+  }
+
+  legalBasesOf(procedureIds: readonly string[]): Promise<(LegalDocumentRow & { procedureId: string })[]> {
+    if (!procedureIds.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT b.procedure_id AS "procedureId", ${LEGAL_DOCUMENT_COLUMNS}
+       FROM procedure_legal_basis b JOIN legal_document d ON d.id = b.legal_document_id
+       WHERE b.procedure_id = ANY($1) ORDER BY d.effective_on NULLS LAST, d.number`,
+      [procedureIds],
+    );
+  }
+
+  legalDocumentsByIds(ids: readonly string[]): Promise<LegalDocumentRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.query(`SELECT ${LEGAL_DOCUMENT_COLUMNS} FROM legal_document d WHERE d.id = ANY($1)`, [
+      ids,
+    ]);
+  }
+
+  processesByIds(ids: readonly string[]): Promise<ProcessRow[]> {
+    const valid = uuids(ids);
+    if (!valid.length) return Promise.resolve([]);
+    return this.db.query(`SELECT ${PROCESS_COLUMNS} FROM process pr WHERE pr.id = ANY($1)`, [valid]);
+  }
+
+  /**
+   * For each (procedure, owner path) pair asked, the owner's version in force on `day`. Callers ask
+   * for every prefix of a unit's path and keep the nearest owner, so inheritance is one statement.
+   */
+  processesInForce(
+    procedureIds: readonly string[],
+    ownerPaths: readonly string[],
+    day: string,
+  ): Promise<ProcessRow[]> {
+    if (!procedureIds.length || !ownerPaths.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT DISTINCT ON (pr.procedure_id, pr.owner_unit_id) ${PROCESS_COLUMNS}
+       FROM process pr
+       WHERE pr.procedure_id = ANY($1) AND pr.owner_path = ANY($2) AND pr.approved AND pr.effective_from <= $3
+       ORDER BY pr.procedure_id, pr.owner_unit_id, pr.effective_from DESC, pr.version DESC`,
+      [procedureIds, ownerPaths, day],
+    );
+  }
+
+  /** Every version one owner has of each procedure, newest first. */
+  processVersions(procedureIds: readonly string[], ownerUnitIds: readonly string[]): Promise<ProcessRow[]> {
+    if (!procedureIds.length || !ownerUnitIds.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT ${PROCESS_COLUMNS} FROM process pr
+       WHERE pr.procedure_id = ANY($1) AND pr.owner_unit_id = ANY($2) ORDER BY pr.version DESC`,
+      [procedureIds, ownerUnitIds],
+    );
+  }
+
+  targetsFor(procedureIds: readonly string[], ownerPaths: readonly string[]): Promise<TargetRow[]> {
+    if (!procedureIds.length || !ownerPaths.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT procedure_id AS "procedureId", owner_unit_id AS "ownerUnitId", owner_path AS "ownerPath",
+              target_days::float8 AS "targetDays"
+       FROM target_time WHERE procedure_id = ANY($1) AND owner_path = ANY($2)`,
+      [procedureIds, ownerPaths],
+    );
+  }
+
+  /** The earliest open review date of each (procedure, owner) pair asked. */
+  openReviewDates(pairs: readonly { procedureId: string; ownerUnitId: string }[]) {
+    if (!pairs.length)
+      return Promise.resolve([] as { procedureId: string; ownerUnitId: string; dueBy: string }[]);
+    return this.db.query(
+      `SELECT r.procedure_id AS "procedureId", r.owner_unit_id AS "ownerUnitId", min(r.due_by) AS "dueBy"
+       FROM process_review r
+       JOIN unnest($1::uuid[], $2::uuid[]) AS k(procedure_id, owner_unit_id)
+         ON k.procedure_id = r.procedure_id AND k.owner_unit_id = r.owner_unit_id
+       WHERE r.cleared_at IS NULL
+       GROUP BY r.procedure_id, r.owner_unit_id`,
+      [pairs.map((p) => p.procedureId), pairs.map((p) => p.ownerUnitId)],
+    ) as Promise<{ procedureId: string; ownerUnitId: string; dueBy: string }[]>;
+  }
+
+  /** Reviews of one owner or a subtree, soonest due first, keyset on (due_by, id). */
+  async listReviews(options: {
+    ownerUnitId?: string;
+    pathPrefix?: string;
+    overdueBefore?: string;
+    includeCleared: boolean;
+    after?: { dueBy: string; id: string };
+    limit: number;
+  }): Promise<{ rows: ReviewRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown) => `$${params.push(value)}`;
+    if (options.ownerUnitId) where.push(`r.owner_unit_id = ${param(options.ownerUnitId)}`);
+    if (options.pathPrefix) where.push(`r.owner_path LIKE ${param(`${options.pathPrefix}%`)}`);
+    if (!options.includeCleared) where.push('r.cleared_at IS NULL');
+    if (options.overdueBefore) where.push(`r.due_by < ${param(options.overdueBefore)}`);
+    const filter = `WHERE ${where.join(' AND ')}`;
+    const [{ total }] = await this.db.query(
+      `SELECT count(*)::int AS total FROM process_review r ${filter}`,
+      params,
+    );
+    const keyset = options.after
+      ? ` AND (r.due_by, r.id) > (${param(options.after.dueBy)}::date, ${param(options.after.id)}::uuid)`
+      : '';
+    const rows = await this.db.query(
+      `SELECT ${REVIEW_COLUMNS} FROM process_review r ${filter}${keyset} ORDER BY r.due_by, r.id LIMIT ${param(options.limit)}`,
+      params,
+    );
+    return { rows, total };
+  }
+}

@@ -1,0 +1,17 @@
+import { scalarResolvers } from '@eiso/graphql';
+import type { Resolvers } from '../generated/graphql';
+import { queryResolvers } from './query';
+import { mutationResolvers } from './mutation';
+import { unitResolvers } from './unit';
+import { procedureResolvers } from './procedure';
+import { processResolvers, processReviewResolvers } from './process';
+
+export const catalogResolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: queryResolvers,
+  Mutation: mutationResolvers,
+  AdministrativeUnit: unitResolvers,
+  Procedure: procedureResolvers,
+  Process: processResolvers,
+  ProcessReview: processReviewResolvers,
+};
