@@ -94,6 +94,10 @@ describe('search', () => {
     const { data } = await unitProcedures(commune, 'khai sinh');
     const names = data.unit.procedures.edges.map((e: any) => e.node.name as string);
     expect(names[0].toLowerCase()).toContain('khai sinh');
+    // The procedure that is exactly what was typed comes before longer ones that contain it.
+    const exact = (await unitProcedures(commune, 'dang ky khai sinh')).data.unit.procedures.edges[0].node
+      .name;
+    expect(exact).toBe('Đăng ký khai sinh');
     expect((await codes('chứng thực')).length).toBeGreaterThan(0);
     expect(await codes('zzqxw')).toEqual([]);
     expect(errorCodes(await unitProcedures(commune, "'; DROP TABLE procedure; --"))).toEqual([]);

@@ -52,7 +52,8 @@ export class CatalogQueries {
     if (query.tsquery) {
       const q = param(query.tsquery);
       where.push(`p.search_vector @@ to_tsquery('simple', ${q})`);
-      rank = `ts_rank(p.search_vector, to_tsquery('simple', ${q}))`;
+      // Normalized by document length (2): "Đăng ký khai sinh" before "Đăng ký khai sinh lưu động".
+      rank = `ts_rank(p.search_vector, to_tsquery('simple', ${q}), 2)`;
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = await this.db.query(
