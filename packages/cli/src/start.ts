@@ -64,6 +64,7 @@ export async function start(say: Say): Promise<void> {
       ...env,
       APOLLO_TELEMETRY_DISABLED: '1',
       TSX_TSCONFIG_PATH: path.join(REPO_ROOT, 'tsconfig.tsx.json'),
+      EISO_SUPERVISOR_PID: String(process.pid),
     };
     for (const service of SERVICES) childEnv[service.urlVariable] ??= serviceUrl(service);
     // In order: each service is migrated, seeded and healthy before the next, whose seed may read it.

@@ -25,12 +25,28 @@ const REDACT_PATHS = [
 ];
 
 export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
-  return pino({
-    name: service,
-    level,
-    base: { service },
-    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-    timestamp: pino.stdTimeFunctions.isoTime,
+  tolerateClosedStdout();
+  return pino(
+    {
+      name: service,
+      level,
+      base: { service },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      timestamp: pino.stdTimeFunctions.isoTime,
+    },
+    // process.stdout rather than pino's own synchronous writer: when the reader of our output dies
+    // (a killed supervisor), that writer retries a broken pipe forever and the process can no
+    // longer stop; the stream reports the error once, and logging simply goes nowhere.
+    process.stdout,
+  );
+}
+
+let stdoutGuarded = false;
+function tolerateClosedStdout(): void {
+  if (stdoutGuarded) return;
+  stdoutGuarded = true;
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
   });
 }
 
