@@ -397,6 +397,17 @@ describe('reference resolution in the catalog', () => {
     const five = await count(ids.slice(0, 5));
     expect(await count(ids)).toBe(five);
     expect(five).toBe(2);
+    // The procedures alone, as a page of dossiers asks for them: one statement.
+    const plain = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Procedure { code name statutoryDays } } }`;
+    const before = catalog.statementCount();
+    await postSigned(
+      catalog.url,
+      plain,
+      { r: ids.map((id) => ({ __typename: 'Procedure', id })) },
+      { kind: 'anonymous' },
+      stack.env.GATEWAY_SIGNING_SECRET,
+    );
+    expect(catalog.statementCount() - before).toBe(1);
   });
 });
 
@@ -427,5 +438,80 @@ describe('registering a legal document twice', () => {
     expect(bases.data.procedure.legalBases.filter((b: any) => b.number === input.number)).toEqual([
       { number: input.number, title: input.title, issuedOn: input.issuedOn, effectiveOn: input.effectiveOn },
     ]);
+  });
+});
+
+describe("a unit's own versions and target times", () => {
+  const procedureOf = async (unitCode: string, code: string) =>
+    (await unitProcedures(unitCode, undefined, 200)).data.unit.procedures.edges.find(
+      (e: any) => e.node.code === code,
+    ).node;
+
+  it("a commune's own approved version replaces the province template for that commune only", async () => {
+    const communes = await gql(operation('UnitsByLevel'), { level: 'COMMUNE', underCode: '22', first: 2 });
+    const [own, other] = communes.data.units.edges.map((e: any) => e.node.code);
+    tokens[`iso.${own}`] = await tokenFor(stack, `iso.${own}`);
+    tokens[`leader.${own}`] = await tokenFor(stack, `leader.${own}`);
+    const before = (await unitProcedures(own, undefined, 200)).data.unit.procedures.edges.map(
+      (e: any) => e.node,
+    );
+    const procedure = before.find((n: any) => n.process.steps.length > 0);
+    const draft = await gql(
+      operation('DraftProcess'),
+      {
+        input: {
+          procedureCode: procedure.code,
+          unitCode: own,
+          steps: [{ name: 'Giải quyết tại chỗ', role: 'HANDLER', durationHours: 2 }],
+        },
+      },
+      `iso.${own}`,
+    );
+    expect(draft.errors).toBeUndefined();
+    const approved = await gql(
+      operation('ApproveProcess'),
+      { input: { processId: draft.data.draftProcess.process.id, effectiveFrom: todayInVietnam() } },
+      `leader.${own}`,
+    );
+    expect(approved.data.approveProcess.process.status).toBe('EFFECTIVE');
+    expect((await procedureOf(own, procedure.code)).process.id).toBe(draft.data.draftProcess.process.id);
+    expect((await procedureOf(other, procedure.code)).process.id).not.toBe(
+      draft.data.draftProcess.process.id,
+    );
+  });
+
+  it('a leader publishes a target time; it shows in the unit list and bounds new drafts', async () => {
+    const node = (await unitProcedures(agency, undefined, 1)).data.unit.procedures.edges[0].node;
+    tokens[`leader.${agency}`] = await tokenFor(stack, `leader.${agency}`);
+    tokens[`iso.${agency}`] = await tokenFor(stack, `iso.${agency}`);
+    const publish = (targetDays: number, as = `leader.${agency}`) =>
+      gql(
+        `mutation($i: PublishTargetTimeInput!) { publishTargetTime(input: $i) { targetDays procedure { code } } }`,
+        { i: { procedureCode: node.code, unitCode: agency, targetDays } },
+        as,
+      );
+    const target = Math.max(0.5, Math.floor(node.statutoryDays / 2));
+    expect((await publish(target)).data.publishTargetTime).toEqual({
+      targetDays: target,
+      procedure: { code: node.code },
+    });
+    expect((await procedureOf(agency, node.code)).targetDays).toBe(target);
+    expect((await publish(node.statutoryDays + 1)).errors![0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'targetDays',
+    });
+    expect(errorCodes(await publish(target, 'leader.22'))).toEqual(['FORBIDDEN']);
+    const tooLong = await gql(
+      operation('DraftProcess'),
+      {
+        input: {
+          procedureCode: node.code,
+          unitCode: agency,
+          steps: [{ name: 'Thẩm định', role: 'HANDLER', durationHours: target * 8 + 1 }],
+        },
+      },
+      `iso.${agency}`,
+    );
+    expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'steps' });
   });
 });

@@ -30,7 +30,11 @@ export class CreateCatalog1732400000000 implements MigrationInterface {
         -- Name, field and code without diacritics (folded by the service), for search.
         search_vector      tsvector NOT NULL
       )`);
-    await q.query(`CREATE INDEX procedure_search ON procedure USING gin (search_vector)`);
+    // The catalog is read far more than written: no pending list, so every row is in the index
+    // proper and the planner costs it truly (a pending list makes it prefer a full scan).
+    await q.query(
+      `CREATE INDEX procedure_search ON procedure USING gin (search_vector) WITH (fastupdate = off)`,
+    );
     await q.query(`CREATE INDEX procedure_level_authority ON procedure (level, authority, code)`);
     await q.query(`
       CREATE TABLE procedure_legal_basis (
