@@ -11,6 +11,7 @@
  */
 import { DEV_DEFAULTS } from '@eiso/config';
 import { SERVICES } from './services';
+import { UnknownOfficialError } from '@eiso/org';
 import { devTokenFor, UsageError } from './token';
 import { runningStack, start } from './start';
 
@@ -76,11 +77,10 @@ main(process.argv.slice(2)).then(
     if (process.argv[2] !== 'start') process.exit(0);
   },
   (error: unknown) => {
+    const usage = error instanceof UsageError || error instanceof UnknownOfficialError;
     say(
-      error instanceof UsageError
-        ? error.message
-        : `failed: ${error instanceof Error ? error.message : String(error)}`,
+      usage ? (error as Error).message : `failed: ${error instanceof Error ? error.message : String(error)}`,
     );
-    process.exit(error instanceof UsageError ? 2 : 1);
+    process.exit(usage ? 2 : 1);
   },
 );

@@ -6,3 +6,4 @@ export * from './domain/unit';
 export * from './seed/country';
 export * from './seed/write';
 export * from './module';
+export * from './dev-token';

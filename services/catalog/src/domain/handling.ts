@@ -6,8 +6,7 @@
  * a ministry handles the ministry-level procedures of its authority. A province may also keep
  * templates of the processes its units follow (commune, district and province procedures).
  */
-export type UnitLevel = 'NATIONAL' | 'MINISTRY' | 'PROVINCE' | 'DISTRICT' | 'COMMUNE';
-export type UnitKind = 'GOVERNMENT' | 'MINISTRY' | 'MINISTRY_AGENCY' | 'PEOPLES_COMMITTEE' | 'AGENCY';
+import type { UnitKind, UnitLevel } from '@eiso/directory';
 
 export interface HandlingUnit {
   code: string;

@@ -11,6 +11,7 @@ import { handles } from '../domain/handling';
 import { reviewDueBy } from '../domain/review';
 import { totalHours, WORKING_HOURS_PER_DAY } from '../domain/steps';
 import { planSteps } from './steps';
+import { pickDistinct, seededRandom, type Random } from '@eiso/demo';
 
 export interface ProcedureData {
   code: string;
@@ -70,7 +71,7 @@ export function generateDemoCatalog(input: {
   units: DirectoryUnit[];
   today: string;
 }): DemoCatalog {
-  const random = mulberry32(20_250_701);
+  const random = seededRandom(20_250_701);
   const processes: SeedProcess[] = [];
   const targets: SeedTarget[] = [];
   const byCode = new Map(input.units.map((u) => [u.code, u]));
@@ -110,7 +111,7 @@ export function generateDemoCatalog(input: {
 }
 
 /** The province's published time: 30–60% off the statutory time, in half days, at least half a day. */
-function cutTime(statutoryDays: number, random: () => number): number {
+function cutTime(statutoryDays: number, random: Random): number {
   const factor = 0.4 + random() * 0.3;
   return Math.min(statutoryDays, Math.max(0.5, Math.floor(statutoryDays * factor * 2) / 2));
 }
@@ -120,7 +121,7 @@ function history(
   procedure: ProcedureData,
   ownerCode: string,
   targetDays: number,
-  random: () => number,
+  random: Random,
 ): SeedProcess[] {
   const hours = targetDays * WORKING_HOURS_PER_DAY;
   const versions = [version(procedure.code, ownerCode, 1, planSteps(hours), TEMPLATE_FROM)];
@@ -136,7 +137,7 @@ function ownVersions(
   units: DirectoryUnit[],
   procedures: ProcedureData[],
   targets: SeedTarget[],
-  random: () => number,
+  random: Random,
 ): SeedProcess[] {
   const targetOf = new Map(targets.map((t) => [`${t.procedureCode}|${t.ownerCode}`, t.targetDays]));
   const result: SeedProcess[] = [];
@@ -144,7 +145,7 @@ function ownVersions(
     if (unit.level === 'PROVINCE' && unit.kind === 'PEOPLES_COMMITTEE') continue;
     if (!unit.provinceCode || random() >= 0.02) continue;
     const handled = procedures.filter((p) => handles(unit, p));
-    for (const procedure of pick(handled, 2, random)) {
+    for (const procedure of pickDistinct(random, handled, 2)) {
       const inherited = targetOf.get(`${procedure.code}|${unit.provinceCode}`) ?? procedure.statutoryDays;
       const steps = planSteps(inherited * WORKING_HOURS_PER_DAY * 0.8, `Thẩm định hồ sơ tại ${unit.name}`);
       result.push(version(procedure.code, unit.code, 1, steps, OWN_VERSION_FROM));
@@ -231,22 +232,4 @@ function reviewsFor(changes: LegalChanges, processes: SeedProcess[], today: stri
     }
   }
   return reviews;
-}
-
-function pick<T>(items: T[], count: number, random: () => number): T[] {
-  const chosen = new Set<T>();
-  while (chosen.size < Math.min(count, items.length)) chosen.add(items[Math.floor(random() * items.length)]);
-  return [...chosen];
-}
-
-/** A small seeded PRNG (mulberry32), so the demo is the same on every machine. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

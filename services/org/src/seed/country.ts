@@ -12,6 +12,7 @@
  */
 import type { Role } from '@eiso/auth';
 import { ROOT_CODE, childPath, type UnitKind, type UnitLevel } from '../domain/unit';
+import { seededRandom, type Random } from '@eiso/demo';
 
 export interface SeedUnit {
   code: string;
@@ -140,19 +141,7 @@ function readMinistries(csv: string): MinistryRow[] {
 // ---------------------------------------------------------------------------------------------
 // Deterministic randomness
 
-/** mulberry32: a tiny, fast 32-bit PRNG; good enough for names, and identical on every platform. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-type Rng = () => number;
+type Rng = Random;
 
 function pick<T>(rng: Rng, items: readonly T[]): T {
   return items[Math.floor(rng() * items.length)];
@@ -398,7 +387,7 @@ function districtUnits(
 }
 
 function territorialUnits(root: SeedUnit, provinces: ProvinceRow[]): SeedUnit[] {
-  const rng = mulberry32(PLACE_SEED);
+  const rng = seededRandom(PLACE_SEED);
   const plans = planDistricts(provinces, rng);
   const communeCounts = apportion(
     COMMUNE_TOTAL,
@@ -493,7 +482,7 @@ function extraAccounts(unit: SeedUnit): [string, Role][] {
 }
 
 function buildOfficials(units: SeedUnit[]): SeedOfficial[] {
-  const rng = mulberry32(PEOPLE_SEED);
+  const rng = seededRandom(PEOPLE_SEED);
   const officials: SeedOfficial[] = [];
   for (const unit of units) {
     const accounts = [
