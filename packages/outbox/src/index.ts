@@ -1,0 +1,5 @@
+export * from './event';
+export * from './migration';
+export * from './redis';
+export * from './relay';
+export * from './consumer';

@@ -1,0 +1,95 @@
+/**
+ * The outbox relay: takes unsent events in order, adds them to every queue that subscribes to
+ * their type, and marks them sent — all inside one database transaction, so a crash before the
+ * mark re-sends them (at least once). Each job's id is the event's id, so BullMQ keeps one job per
+ * event even when the same batch is added twice.
+ */
+import { Queue, type ConnectionOptions } from 'bullmq';
+import type { DataSource } from 'typeorm';
+import type { EisoEvent } from './event';
+
+export interface Route {
+  queue: string;
+  /** Event types this queue receives; `*` for all, or a prefix ending in `.` such as `dossier.`. */
+  types: string[];
+}
+
+export interface RelayOptions {
+  db: DataSource;
+  connection: ConnectionOptions;
+  routes: Route[];
+  prefix: string;
+  batchSize?: number;
+}
+
+interface OutboxRow {
+  id: string;
+  type: string;
+  occurredAt: Date;
+  unitPath: string;
+  aggregateId: string;
+  payload: Record<string, unknown>;
+}
+
+export class OutboxRelay {
+  private readonly queues = new Map<string, Queue>();
+
+  constructor(private readonly options: RelayOptions) {
+    for (const route of options.routes) {
+      this.queues.set(
+        route.queue,
+        new Queue(route.queue, { connection: options.connection, prefix: options.prefix }),
+      );
+    }
+  }
+
+  /** Relays one batch; returns how many events it sent. */
+  async relayOnce(): Promise<number> {
+    return this.options.db.transaction(async (m) => {
+      const rows: OutboxRow[] = await m.query(
+        `SELECT id, type, occurred_at AS "occurredAt", unit_path AS "unitPath", aggregate_id AS "aggregateId", payload
+         FROM outbox WHERE sent_at IS NULL ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED`,
+        [this.options.batchSize ?? 500],
+      );
+      if (rows.length === 0) return 0;
+      const events: EisoEvent[] = rows.map((r) => ({
+        ...r,
+        occurredAt: new Date(r.occurredAt).toISOString(),
+      }));
+      for (const route of this.options.routes) {
+        const routed = events.filter((e) => matches(route.types, e.type));
+        if (routed.length === 0) continue;
+        await this.queues.get(route.queue)!.addBulk(
+          routed.map((event) => ({
+            name: event.type,
+            data: event,
+            opts: {
+              jobId: event.id,
+              attempts: 10,
+              backoff: { type: 'exponential', delay: 1000 },
+              removeOnComplete: { age: 7 * 24 * 3600, count: 100_000 },
+              removeOnFail: false,
+            },
+          })),
+        );
+      }
+      await m.query(`UPDATE outbox SET sent_at = now() WHERE id = ANY($1)`, [rows.map((r) => r.id)]);
+      return rows.length;
+    });
+  }
+
+  /** Relays until the outbox is empty. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (let sent = await this.relayOnce(); sent > 0; sent = await this.relayOnce()) total += sent;
+    return total;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}
+
+export function matches(types: string[], type: string): boolean {
+  return types.some((t) => t === '*' || t === type || (t.endsWith('.') && type.startsWith(t)));
+}

@@ -1,0 +1,139 @@
+/**
+ * The outbox on real PostgreSQL and real Redis: events exist exactly when their transaction
+ * commits, reach every subscribed queue in order, at least once, and are applied once.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { DataSource } from 'typeorm';
+import { createTestDatabase, type TestDatabase } from '@eiso/db';
+import {
+  appendEvents,
+  applyOnce,
+  createAppliedEventTable,
+  createOutboxTable,
+  createRedisConnection,
+  OutboxRelay,
+  startConsumer,
+  type EisoEvent,
+} from '../src';
+
+let database: TestDatabase;
+let db: DataSource;
+let redis: Redis;
+const prefix = `eiso-test-${randomBytes(4).toString('hex')}`;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  db = new DataSource({ type: 'postgres', url: database.url, poolSize: 4 });
+  await db.initialize();
+  const runner = db.createQueryRunner();
+  await createOutboxTable(runner);
+  await createAppliedEventTable(runner);
+  await runner.release();
+  redis = createRedisConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}:*`);
+  if (keys.length) await redis.del(...keys);
+  await redis.quit();
+  await db.destroy();
+  await database.drop();
+});
+
+const event = (aggregateId: string, type = 'dossier.received') => ({
+  type,
+  unitPath: '/VN/22/',
+  aggregateId,
+  payload: { code: aggregateId },
+});
+
+async function jobsIn(queue: string): Promise<EisoEvent[]> {
+  const q = new Queue(queue, { connection: redis, prefix });
+  const jobs = await q.getJobs(['waiting', 'active', 'completed', 'delayed'], 0, -1, true);
+  await q.close();
+  return jobs.map((j) => j.data as EisoEvent);
+}
+
+describe('the outbox', () => {
+  it('keeps only events whose transaction committed', async () => {
+    await db.transaction((m) => appendEvents(m, [event('kept')]));
+    await expect(
+      db.transaction(async (m) => {
+        await appendEvents(m, [event('rolled-back')]);
+        throw new Error('the change failed');
+      }),
+    ).rejects.toThrow('the change failed');
+    const rows = await db.query(`SELECT aggregate_id FROM outbox`);
+    expect(rows.map((r: { aggregate_id: string }) => r.aggregate_id)).toEqual(['kept']);
+  });
+
+  it('relays in order to every subscribed queue, once, and marks what it sent', async () => {
+    await db.transaction((m) =>
+      appendEvents(
+        m,
+        ['a', 'b', 'c'].map((id) => event(id)),
+      ),
+    );
+    await db.transaction((m) => appendEvents(m, [event('q', 'qms.announced')]));
+    const relay = new OutboxRelay({
+      db,
+      connection: redis,
+      prefix,
+      routes: [
+        { queue: 'audit', types: ['dossier.', 'qms.announced'] },
+        { queue: 'notification', types: ['dossier.received'] },
+      ],
+    });
+    expect(await relay.drain()).toBe(5);
+    expect(await relay.relayOnce()).toBe(0);
+    expect((await jobsIn('audit')).map((e) => e.aggregateId)).toEqual(['kept', 'a', 'b', 'c', 'q']);
+    expect((await jobsIn('notification')).map((e) => e.aggregateId)).toEqual(['kept', 'a', 'b', 'c']);
+
+    // A crash between adding the jobs and marking them sent re-sends them: still one job each.
+    await db.query(`UPDATE outbox SET sent_at = NULL`);
+    expect(await relay.drain()).toBe(5);
+    expect((await jobsIn('audit')).map((e) => e.aggregateId)).toEqual(['kept', 'a', 'b', 'c', 'q']);
+    await relay.close();
+  });
+
+  it('a consumer applies each event once, even delivered twice', async () => {
+    const applied: string[] = [];
+    const record = async (e: EisoEvent) => {
+      applied.push(e.aggregateId);
+    };
+    const sample: EisoEvent = { id: randomUUID(), occurredAt: new Date().toISOString(), ...event('x') };
+    expect(await applyOnce(db, 'test', sample, record)).toBe(true);
+    expect(await applyOnce(db, 'test', sample, record)).toBe(false);
+    expect(await applyOnce(db, 'other-consumer', sample, record)).toBe(true);
+    expect(applied).toEqual(['x', 'x']);
+  });
+
+  it('a failing effect leaves the event unapplied, to be retried', async () => {
+    const sample: EisoEvent = { id: randomUUID(), occurredAt: new Date().toISOString(), ...event('y') };
+    await expect(
+      applyOnce(db, 'test', sample, async () => Promise.reject(new Error('down'))),
+    ).rejects.toThrow('down');
+    expect(await applyOnce(db, 'test', sample, async () => undefined)).toBe(true);
+  });
+
+  it('a worker consumes the relayed queue in order', async () => {
+    const seen: string[] = [];
+    const done = new Promise<void>((resolve) => {
+      const worker = startConsumer({
+        db,
+        consumer: 'notification-test',
+        queue: 'notification',
+        connection: redis,
+        prefix,
+        handle: async (e) => {
+          seen.push(e.aggregateId);
+          if (seen.length === 4) setImmediate(() => void worker.close().then(resolve));
+        },
+      });
+    });
+    await done;
+    expect(seen).toEqual(['kept', 'a', 'b', 'c']);
+  });
+});
