@@ -1,0 +1,51 @@
+/**
+ * Dossier codes and tracking PINs.
+ *
+ * A code is `<unitCode>-<YYMMDD>-<sequence>` (Decree 61 art. 26, Circular 01 art. 19): the receipt
+ * date in Vietnam and the sequence of that unit's receipts that day, at least four digits. The PIN
+ * is six random digits, shown once on the receipt and kept only as a salted scrypt hash.
+ */
+import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { dateInVietnam } from '@eiso/calendar';
+
+export function dossierCode(unitCode: string, receivedAt: Date, sequence: number): string {
+  if (!Number.isInteger(sequence) || sequence < 1)
+    throw new RangeError(`sequence must be a positive integer: ${sequence}`);
+  const yymmdd = dateInVietnam(receivedAt).slice(2).replace(/-/g, '');
+  return `${unitCode}-${yymmdd}-${String(sequence).padStart(4, '0')}`;
+}
+
+const CODE_PATTERN = /^([A-Za-z0-9][A-Za-z0-9.-]{0,31})-(\d{6})-(\d{4,})$/;
+
+/** Splits a dossier code into its unit code, receipt day and sequence; null when it is not one. */
+export function parseDossierCode(code: string): { unitCode: string; day: string; sequence: number } | null {
+  const match = CODE_PATTERN.exec(code);
+  if (!match) return null;
+  const [, unitCode, yymmdd, sequence] = match;
+  return {
+    unitCode,
+    day: `20${yymmdd.slice(0, 2)}-${yymmdd.slice(2, 4)}-${yymmdd.slice(4, 6)}`,
+    sequence: Number(sequence),
+  };
+}
+
+export function newTrackingPin(): string {
+  return String(randomInt(0, 1_000_000)).padStart(6, '0');
+}
+
+const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
+
+/** `scrypt$<salt>$<hash>`: six digits are few, so a slow, salted hash, never the PIN itself. */
+export function hashPin(pin: string): string {
+  const salt = randomBytes(16);
+  const hash = scryptSync(pin, salt, 32, SCRYPT);
+  return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
+}
+
+export function verifyPin(pin: string, stored: string): boolean {
+  const [scheme, salt, hash] = stored.split('$');
+  if (scheme !== 'scrypt' || !salt || !hash || !/^\d{6}$/.test(pin)) return false;
+  const expected = Buffer.from(hash, 'base64url');
+  const actual = scryptSync(pin, Buffer.from(salt, 'base64url'), expected.length, SCRYPT);
+  return timingSafeEqual(expected, actual);
+}

@@ -1,0 +1,3 @@
+export * from './domain/lifecycle';
+export * from './domain/codes';
+export * from './domain/timeliness';
