@@ -51,6 +51,7 @@ const config: CodegenConfig = {
       Process: '../db/rows#ProcessRow',
       ProcessReview: '../db/rows#ReviewRow',
       LegalDocument: '../db/rows#LegalDocumentRow',
+      TargetTime: '../db/queries#TargetChangeRow',
     }),
   },
 };

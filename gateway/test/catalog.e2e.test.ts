@@ -515,3 +515,54 @@ describe("a unit's own versions and target times", () => {
     expect(tooLong.errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'steps' });
   });
 });
+
+describe('the change feed for replicas', () => {
+  const feed = `query($since: DateTime, $after: String) { catalogChanges(since: $since, first: 2000, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    edges { node { changedAt procedure { code } targetTime { ownerPath targetDays procedure { code } }
+      process { id version ownerPath effectiveFrom steps { order durationHours } } } } } }`;
+
+  async function readAll(since?: string) {
+    const nodes: any[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const { data, errors }: any = await gql(feed, { since, after });
+      expect(errors).toBeUndefined();
+      nodes.push(...data.catalogChanges.edges.map((e: any) => e.node));
+      if (!data.catalogChanges.pageInfo.hasNextPage) return nodes;
+      after = data.catalogChanges.pageInfo.endCursor;
+    }
+  }
+
+  it('pages through every procedure, target time and approved process, oldest first; then only what changed', async () => {
+    const all = await readAll();
+    expect(all.filter((n) => n.procedure).length).toBeGreaterThan(1300);
+    expect(all.filter((n) => n.targetTime).length).toBeGreaterThan(1000);
+    expect(all.filter((n) => n.process).length).toBeGreaterThan(1000);
+    const times = all.map((n) => Date.parse(n.changedAt));
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    const since = all[all.length - 1].changedAt;
+
+    const code = all.find((n) => n.procedure?.code)!.procedure.code;
+    const steps = [{ name: 'Thẩm định', role: 'HANDLER', durationHours: 1 }];
+    const draft = await gql(
+      operation('DraftProcess'),
+      { input: { procedureCode: code, unitCode: '96', steps } },
+      'iso.96',
+    );
+    const draftId = draft.data.draftProcess.process.id;
+    expect((await readAll(since)).some((n) => n.process?.id === draftId)).toBe(false);
+    const approved = await gql(
+      operation('ApproveProcess'),
+      { input: { processId: draftId, effectiveFrom: addDays(todayInVietnam(), 3) } },
+      'leader.96',
+    );
+    expect(approved.errors).toBeUndefined();
+    const changed = await readAll(since);
+    expect(changed.length).toBeLessThan(10);
+    expect(changed.find((n) => n.process?.id === draftId).process).toMatchObject({
+      ownerPath: '/VN/96/',
+      steps: [{ order: 1, durationHours: 1 }],
+    });
+  });
+});

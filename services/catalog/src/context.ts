@@ -4,13 +4,14 @@ import { groupedLoader, keyedLoader } from '@eiso/graphql';
 import { createDirectoryLoaders, type DirectoryLoaders, type UnitDirectory } from '@eiso/directory';
 import type { RequestScope } from '@eiso/server';
 import type { CatalogCommands } from './db/commands';
-import type { CatalogQueries } from './db/queries';
+import type { CatalogFeedQueries, CatalogQueries } from './db/queries';
 import type { LegalDocumentRow, ProcedureRow, ProcessRow, TargetRow } from './db/rows';
 import { nearestOwner, pathPrefixes } from './domain/handling';
 
 /** What every catalog resolver gets: the verified caller, data access, and this request's loaders. */
 export interface CatalogContext extends RequestScope {
   queries: CatalogQueries;
+  feed: CatalogFeedQueries;
   commands: CatalogCommands;
   directory: UnitDirectory;
   cursors: CursorCodec;

@@ -10,7 +10,7 @@ import type { CatalogConfig } from './config';
 import { createCatalogLoaders, type CatalogContext } from './context';
 import { CatalogCommands } from './db/commands';
 import { createCatalogDataSource } from './db/database';
-import { CatalogQueries } from './db/queries';
+import { CatalogFeedQueries, CatalogQueries } from './db/queries';
 import { catalogResolvers } from './resolvers';
 
 export const CATALOG_SCHEMA_PATH = path.join(__dirname, '..', 'schema.graphql');
@@ -38,6 +38,7 @@ export async function startCatalogService(
     },
   );
   const queries = new CatalogQueries(dataSource);
+  const feed = new CatalogFeedQueries(dataSource);
   const commands = new CatalogCommands(dataSource);
   const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
   const running = await startSubgraph<Omit<CatalogContext, 'caller' | 'requestId' | 'logger'>>(
@@ -52,6 +53,7 @@ export async function startCatalogService(
         const today = todayInVietnam();
         return {
           queries,
+          feed,
           commands,
           directory,
           cursors,

@@ -185,3 +185,62 @@ export class CatalogQueries {
     return { rows, total };
   }
 }
+
+export interface ChangeRow {
+  changedAt: Date;
+  cursorTime: string;
+  kind: 'procedure' | 'target' | 'process';
+  key: string;
+  procedureId: string;
+  ownerUnitId: string | null;
+}
+
+export interface TargetChangeRow extends TargetRow {
+  publishedAt: Date;
+}
+
+/** The catalog's change feed: procedures, target times and approved processes, oldest change first. */
+export class CatalogFeedQueries {
+  constructor(private readonly db: DataSource) {}
+
+  changes(options: {
+    since: Date | null;
+    after?: { changedAt: string; kind: string; key: string };
+    limit: number;
+  }): Promise<ChangeRow[]> {
+    const params: unknown[] = [options.since, options.limit];
+    let keyset = '';
+    if (options.after) {
+      params.push(options.after.changedAt, options.after.kind, options.after.key);
+      keyset = `AND (c.changed_at, c.kind, c.key) > ($3::timestamptz, $4::text, $5::text)`;
+    }
+    return this.db.query(
+      // The cursor keeps the microseconds: a millisecond cursor would re-read rows of the same millisecond.
+      `SELECT c.changed_at AS "changedAt", to_char(c.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorTime", c.kind, c.key, c.procedure_id AS "procedureId", c.owner_unit_id AS "ownerUnitId"
+       FROM (
+         SELECT updated_at AS changed_at, 'procedure' AS kind, id::text AS key, id AS procedure_id, NULL::uuid AS owner_unit_id
+         FROM procedure
+         UNION ALL
+         SELECT published_at, 'target', procedure_id::text || '/' || owner_unit_id::text, procedure_id, owner_unit_id
+         FROM target_time
+         UNION ALL
+         SELECT approved_at, 'process', id::text, procedure_id, owner_unit_id FROM process WHERE approved
+       ) c
+       WHERE ($1::timestamptz IS NULL OR c.changed_at >= $1) ${keyset}
+       ORDER BY c.changed_at, c.kind, c.key
+       LIMIT $2`,
+      params,
+    );
+  }
+
+  targets(pairs: { procedureId: string; ownerUnitId: string }[]): Promise<TargetChangeRow[]> {
+    if (!pairs.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT t.procedure_id AS "procedureId", t.owner_unit_id AS "ownerUnitId", t.owner_path AS "ownerPath",
+              t.target_days::float8 AS "targetDays", t.published_at AS "publishedAt"
+       FROM target_time t JOIN unnest($1::uuid[], $2::uuid[]) AS k(procedure_id, owner_unit_id)
+         ON k.procedure_id = t.procedure_id AND k.owner_unit_id = t.owner_unit_id`,
+      [pairs.map((p) => p.procedureId), pairs.map((p) => p.ownerUnitId)],
+    );
+  }
+}

@@ -2,6 +2,7 @@
 /* eslint-disable */
 import { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } from 'graphql';
 import { UnitReference, OfficialReference, ProcedureNode, ProcessRow, ReviewRow, LegalDocumentRow } from '../db/rows';
+import { TargetChangeRow } from '../db/queries';
 import { CatalogContext } from '../context';
 export type Maybe<T> = T | null | undefined;
 export type InputMaybe<T> = T | null | undefined;
@@ -53,6 +54,28 @@ export type AdministrativeUnitProcessReviewsArgs = {
 export type ApproveProcessInput = {
   effectiveFrom: Scalars['Date']['input'];
   processId: Scalars['ID']['input'];
+};
+
+/** One changed row of the catalog: exactly one of procedure, targetTime, process is set. */
+export type CatalogChange = {
+  __typename?: 'CatalogChange';
+  changedAt: Scalars['DateTime']['output'];
+  procedure: Maybe<Procedure>;
+  /** An approved version (drafts are not replicated). */
+  process: Maybe<Process>;
+  targetTime: Maybe<TargetTime>;
+};
+
+export type CatalogChangeConnection = {
+  __typename?: 'CatalogChangeConnection';
+  edges: Array<CatalogChangeEdge>;
+  pageInfo: PageInfo;
+};
+
+export type CatalogChangeEdge = {
+  __typename?: 'CatalogChangeEdge';
+  cursor: Scalars['String']['output'];
+  node: CatalogChange;
 };
 
 export type DraftProcessInput = {
@@ -184,6 +207,8 @@ export type Process = {
   id: Scalars['ID']['output'];
   /** The unit that owns this version (a province owning a template for its units). */
   owner: AdministrativeUnit;
+  /** The owner's materialized path. */
+  ownerPath: Scalars['String']['output'];
   procedure: Procedure;
   /** The date by which a pending legal change requires this process to be revised; null when none. */
   reviewDueBy: Maybe<Scalars['Date']['output']>;
@@ -258,6 +283,12 @@ export type PublishTargetTimeInput = {
 
 export type Query = {
   __typename?: 'Query';
+  /**
+   * What changed in the catalog since an instant, oldest first, for services that keep a replica
+   * (the dossier service reads processes and target times at receipt). Up to 2,000 a page; pass the
+   * last page's endCursor as after, and keep the largest changedAt seen as the next since.
+   */
+  catalogChanges: CatalogChangeConnection;
   /** A procedure by its national code. Public. */
   procedure: Maybe<Procedure>;
   /**
@@ -267,6 +298,13 @@ export type Query = {
   procedures: ProcedureConnection;
   /** A process version by id. Public: processes are published documents. */
   process: Maybe<Process>;
+};
+
+
+export type QueryCatalogChangesArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first: Scalars['Int']['input'];
+  since?: InputMaybe<Scalars['DateTime']['input']>;
 };
 
 
@@ -304,6 +342,16 @@ export type Role =
   | 'RECEIVER'
   | 'SYSTEM_ADMIN'
   | 'UNIT_ADMIN';
+
+/** A unit's published target time for a procedure. */
+export type TargetTime = {
+  __typename?: 'TargetTime';
+  owner: AdministrativeUnit;
+  /** The owner's materialized path, so a replica can find the nearest owner of any unit. */
+  ownerPath: Scalars['String']['output'];
+  procedure: Procedure;
+  targetDays: Scalars['Float']['output'];
+};
 
 export type TargetTimePayload = {
   __typename?: 'TargetTimePayload';
@@ -425,6 +473,9 @@ export type ResolversTypes = ResolversObject<{
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   ApproveProcessInput: ApproveProcessInput;
+  CatalogChange: ResolverTypeWrapper<Omit<CatalogChange, 'procedure' | 'process' | 'targetTime'> & { procedure?: Maybe<ResolversTypes['Procedure']>, process?: Maybe<ResolversTypes['Process']>, targetTime?: Maybe<ResolversTypes['TargetTime']> }>;
+  CatalogChangeConnection: ResolverTypeWrapper<Omit<CatalogChangeConnection, 'edges'> & { edges: Array<ResolversTypes['CatalogChangeEdge']> }>;
+  CatalogChangeEdge: ResolverTypeWrapper<Omit<CatalogChangeEdge, 'node'> & { node: ResolversTypes['CatalogChange'] }>;
   Date: ResolverTypeWrapper<Scalars['Date']['output']>;
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   DraftProcessInput: DraftProcessInput;
@@ -450,6 +501,7 @@ export type ResolversTypes = ResolversObject<{
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   RegisterLegalChangeInput: RegisterLegalChangeInput;
   Role: Role;
+  TargetTime: ResolverTypeWrapper<TargetChangeRow>;
   TargetTimePayload: ResolverTypeWrapper<Omit<TargetTimePayload, 'procedure'> & { procedure: ResolversTypes['Procedure'] }>;
   UnitLevel: UnitLevel;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
@@ -463,6 +515,9 @@ export type ResolversParentTypes = ResolversObject<{
   ID: Scalars['ID']['output'];
   Int: Scalars['Int']['output'];
   ApproveProcessInput: ApproveProcessInput;
+  CatalogChange: Omit<CatalogChange, 'procedure' | 'process' | 'targetTime'> & { procedure?: Maybe<ResolversParentTypes['Procedure']>, process?: Maybe<ResolversParentTypes['Process']>, targetTime?: Maybe<ResolversParentTypes['TargetTime']> };
+  CatalogChangeConnection: Omit<CatalogChangeConnection, 'edges'> & { edges: Array<ResolversParentTypes['CatalogChangeEdge']> };
+  CatalogChangeEdge: Omit<CatalogChangeEdge, 'node'> & { node: ResolversParentTypes['CatalogChange'] };
   Date: Scalars['Date']['output'];
   DateTime: Scalars['DateTime']['output'];
   DraftProcessInput: DraftProcessInput;
@@ -486,6 +541,7 @@ export type ResolversParentTypes = ResolversObject<{
   PublishTargetTimeInput: PublishTargetTimeInput;
   Query: Record<PropertyKey, never>;
   RegisterLegalChangeInput: RegisterLegalChangeInput;
+  TargetTime: TargetChangeRow;
   TargetTimePayload: Omit<TargetTimePayload, 'procedure'> & { procedure: ResolversParentTypes['Procedure'] };
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -518,6 +574,23 @@ export type AdministrativeUnitResolvers<ContextType = CatalogContext, ParentType
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   procedures?: Resolver<Maybe<ResolversTypes['ProcedureConnection']>, ParentType, ContextType, RequireFields<AdministrativeUnitProceduresArgs, 'first'>>;
   processReviews?: Resolver<Maybe<ResolversTypes['ProcessReviewConnection']>, ParentType, ContextType, RequireFields<AdministrativeUnitProcessReviewsArgs, 'first' | 'includeCleared' | 'includeDescendants' | 'overdueOnly'>>;
+}>;
+
+export type CatalogChangeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CatalogChange'] = ResolversParentTypes['CatalogChange']> = ResolversObject<{
+  changedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  procedure?: Resolver<Maybe<ResolversTypes['Procedure']>, ParentType, ContextType>;
+  process?: Resolver<Maybe<ResolversTypes['Process']>, ParentType, ContextType>;
+  targetTime?: Resolver<Maybe<ResolversTypes['TargetTime']>, ParentType, ContextType>;
+}>;
+
+export type CatalogChangeConnectionResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CatalogChangeConnection'] = ResolversParentTypes['CatalogChangeConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['CatalogChangeEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
+export type CatalogChangeEdgeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['CatalogChangeEdge'] = ResolversParentTypes['CatalogChangeEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['CatalogChange'], ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {
@@ -599,6 +672,7 @@ export type ProcessResolvers<ContextType = CatalogContext, ParentType extends Re
   effectiveFrom?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['AdministrativeUnit'], ParentType, ContextType>;
+  ownerPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   procedure?: Resolver<ResolversTypes['Procedure'], ParentType, ContextType>;
   reviewDueBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProcessStatus'], ParentType, ContextType>;
@@ -641,9 +715,17 @@ export type ProcessStepResolvers<ContextType = CatalogContext, ParentType extend
 }>;
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  catalogChanges?: Resolver<ResolversTypes['CatalogChangeConnection'], ParentType, ContextType, RequireFields<QueryCatalogChangesArgs, 'first'>>;
   procedure?: Resolver<Maybe<ResolversTypes['Procedure']>, ParentType, ContextType, RequireFields<QueryProcedureArgs, 'code'>>;
   procedures?: Resolver<ResolversTypes['ProcedureConnection'], ParentType, ContextType, RequireFields<QueryProceduresArgs, 'first'>>;
   process?: Resolver<Maybe<ResolversTypes['Process']>, ParentType, ContextType, RequireFields<QueryProcessArgs, 'id'>>;
+}>;
+
+export type TargetTimeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['TargetTime'] = ResolversParentTypes['TargetTime']> = ResolversObject<{
+  owner?: Resolver<ResolversTypes['AdministrativeUnit'], ParentType, ContextType>;
+  ownerPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  procedure?: Resolver<ResolversTypes['Procedure'], ParentType, ContextType>;
+  targetDays?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 
 export type TargetTimePayloadResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['TargetTimePayload'] = ResolversParentTypes['TargetTimePayload']> = ResolversObject<{
@@ -657,6 +739,9 @@ export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<Resolv
 
 export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   AdministrativeUnit?: AdministrativeUnitResolvers<ContextType>;
+  CatalogChange?: CatalogChangeResolvers<ContextType>;
+  CatalogChangeConnection?: CatalogChangeConnectionResolvers<ContextType>;
+  CatalogChangeEdge?: CatalogChangeEdgeResolvers<ContextType>;
   Date?: GraphQLScalarType;
   DateTime?: GraphQLScalarType;
   FieldSet?: GraphQLScalarType;
@@ -675,6 +760,7 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   ProcessReviewEdge?: ProcessReviewEdgeResolvers<ContextType>;
   ProcessStep?: ProcessStepResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  TargetTime?: TargetTimeResolvers<ContextType>;
   TargetTimePayload?: TargetTimePayloadResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
 }>;

@@ -14,4 +14,8 @@ export const catalogResolvers: Resolvers = {
   Procedure: procedureResolvers,
   Process: processResolvers,
   ProcessReview: processReviewResolvers,
+  TargetTime: {
+    procedure: async (target, _, ctx) => (await ctx.loaders.procedureById.load(target.procedureId))!,
+    owner: (target) => ({ id: target.ownerUnitId }),
+  },
 };

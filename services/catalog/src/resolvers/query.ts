@@ -1,8 +1,10 @@
 import type { QueryResolvers } from '../generated/graphql';
 import { procedurePage } from './lists';
+import { catalogChanges } from './changes';
 
 export const queryResolvers: QueryResolvers = {
   procedure: (_, { code }, ctx) => (code.length <= 32 ? ctx.loaders.procedureByCode.load(code.trim()) : null),
   procedures: (_, args, ctx) => procedurePage(ctx, args, args.level ? { level: args.level } : {}),
   process: (_, { id }, ctx) => ctx.loaders.processById.load(id),
+  catalogChanges: (_, args, ctx) => catalogChanges(ctx, args),
 };
