@@ -1,3 +1,4 @@
 export * from './domain/lifecycle';
 export * from './domain/codes';
 export * from './domain/timeliness';
+export * from './domain/receipt';

@@ -55,7 +55,9 @@ export class CreateDossier1732600000000 implements MigrationInterface {
         UNIQUE (unit_id, idempotency_key)
       )`);
     await q.query(`CREATE INDEX dossier_unit_received ON dossier (unit_path, received_at DESC, id)`);
-    await q.query(`CREATE INDEX dossier_open_due ON dossier (due_at) WHERE completed_at IS NULL AND status <> 'SUPPLEMENT_REQUESTED'`);
+    await q.query(
+      `CREATE INDEX dossier_open_due ON dossier (due_at) WHERE completed_at IS NULL AND status <> 'SUPPLEMENT_REQUESTED'`,
+    );
     await q.query(`
       CREATE TABLE dossier_step (
         dossier_id   uuid NOT NULL REFERENCES dossier(id),
@@ -161,13 +163,26 @@ export class CreateDossier1732600000000 implements MigrationInterface {
       `CREATE INDEX catalog_process_in_force ON catalog_process (procedure_id, owner_path, effective_from DESC, version DESC)`,
     );
     // Where the last pull of the catalog's change feed stopped.
-    await q.query(`CREATE TABLE replica_checkpoint (name varchar(32) PRIMARY KEY, since timestamptz NOT NULL)`);
+    await q.query(
+      `CREATE TABLE replica_checkpoint (name varchar(32) PRIMARY KEY, since timestamptz NOT NULL)`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {
     for (const table of [
-      'overdue_notice', 'daily_stats', 'dossier_sequence', 'dossier_apology', 'dossier_pause', 'dossier_step', 'dossier',
-      'replica_checkpoint', 'catalog_process', 'catalog_target', 'catalog_procedure', 'outbox', 'unit_directory',
+      'overdue_notice',
+      'daily_stats',
+      'dossier_sequence',
+      'dossier_apology',
+      'dossier_pause',
+      'dossier_step',
+      'dossier',
+      'replica_checkpoint',
+      'catalog_process',
+      'catalog_target',
+      'catalog_procedure',
+      'outbox',
+      'unit_directory',
     ]) {
       await q.query(`DROP TABLE ${table}`);
     }
