@@ -53,6 +53,16 @@ const config: CodegenConfig = {
       LegalDocument: '../db/rows#LegalDocumentRow',
       TargetTime: '../db/queries#TargetChangeRow',
     }),
+    ...subgraph('services/dossier', '../context#DossierContext', {
+      AdministrativeUnit: '../db/rows#Reference',
+      Official: '../db/rows#Reference',
+      Procedure: '../db/rows#Reference',
+      Dossier: '../db/rows#DossierNode',
+      PublicDossier: '../db/rows#DossierRow',
+      DossierStep: '../db/rows#StepRow',
+      Pause: '../db/rows#PauseRow',
+      Apology: '../db/rows#ApologyRow',
+    }),
   },
 };
 

@@ -27,6 +27,12 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
     defaultUrl: 'http://127.0.0.1:4002/graphql',
     urlVariable: 'CATALOG_URL',
   },
+  {
+    name: 'dossier',
+    schemaPath: path.join(root, 'services', 'dossier', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4003/graphql',
+    urlVariable: 'DOSSIER_URL',
+  },
 ];
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'supergraph.graphql');

@@ -1,11 +1,12 @@
 /** The real stack for end-to-end tests: the subgraphs and the gateway on free ports over a fresh database. */
 import { catalogModule } from '@eiso/catalog';
+import { dossierModule } from '@eiso/dossier';
 import { createLogger } from '@eiso/logging';
 import { devTokenFor, orgModule } from '@eiso/org';
 import { startStack, type Stack, type StackService } from '@eiso/testing';
 import { loadGatewayConfig, startGateway } from '../src';
 
-type Service = 'org' | 'catalog';
+type Service = 'org' | 'catalog' | 'dossier';
 
 /** Starts org (seeded with the given provinces, or the whole country) and the other services asked for. */
 export function startEisoStack(
@@ -16,6 +17,7 @@ export function startEisoStack(
     { ...orgModule, seed: (env) => orgModule.seed(env, { provinceCodes: options.provinceCodes }) },
   ];
   if (wanted.includes('catalog')) services.push(catalogModule);
+  if (wanted.includes('dossier')) services.push(dossierModule);
   return startStack({
     services,
     seed: true,

@@ -42,14 +42,15 @@ describe('the Vietnamese lunar calendar (UTC+7)', () => {
     expect(() => lunarNewYear(1800)).toThrow(RangeError);
   });
 
-  it('property: Tết falls 21 January – 20 February, its eve is the 29th or 30th of month 12', () => {
+  it('property: Tết falls 21 January – 20 February, its eve is the 29th or 30th of (possibly leap) month 12', () => {
     fc.assert(
       fc.property(years, (year) => {
         const tet = lunarNewYear(year);
         expect(tet >= `${year}-01-21` && tet <= `${year}-02-20`).toBe(true);
         expect(solarToLunar(tet)).toEqual({ year, month: 1, day: 1, leap: false });
         const eve = solarToLunar(lunarNewYearsEve(year));
-        expect([eve.year, eve.month, eve.leap]).toEqual([year - 1, 12, false]);
+        // The last month may be a leap 12th month (2052 has one), so leap is not asserted.
+        expect([eve.year, eve.month]).toEqual([year - 1, 12]);
         expect([29, 30]).toContain(eve.day);
         expect(solarToLunar(hungKingsDay(year))).toEqual({ year, month: 3, day: 10, leap: false });
       }),

@@ -5,6 +5,7 @@
  */
 import path from 'node:path';
 import { catalogModule } from '@eiso/catalog';
+import { dossierModule } from '@eiso/dossier';
 import { orgModule } from '@eiso/org';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -22,7 +23,7 @@ export interface ServiceModule {
   start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
-export const SERVICES: ServiceModule[] = [orgModule, catalogModule];
+export const SERVICES: ServiceModule[] = [orgModule, catalogModule, dossierModule];
 
 export function serviceUrl(service: ServiceModule): string {
   return `http://127.0.0.1:${service.port}/graphql`;

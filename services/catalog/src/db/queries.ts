@@ -191,8 +191,10 @@ export interface ChangeRow {
   cursorTime: string;
   kind: 'procedure' | 'target' | 'process';
   key: string;
+  /** For a procedure row its id; for a target its procedure; for a process, see processId. */
   procedureId: string;
   ownerUnitId: string | null;
+  processId: string | null;
 }
 
 export interface TargetChangeRow extends TargetRow {
@@ -203,30 +205,42 @@ export interface TargetChangeRow extends TargetRow {
 export class CatalogFeedQueries {
   constructor(private readonly db: DataSource) {}
 
+  /**
+   * One page of changes in (changed_at, kind, key) order. Each kind is read through its own index
+   * with its own limit, then the three short lists are merged: a page costs the same at the start
+   * and at the end of a 170,000-row catalog.
+   */
   changes(options: {
     since: Date | null;
     after?: { changedAt: string; kind: string; key: string };
     limit: number;
   }): Promise<ChangeRow[]> {
     const params: unknown[] = [options.since, options.limit];
-    let keyset = '';
-    if (options.after) {
-      params.push(options.after.changedAt, options.after.kind, options.after.key);
-      keyset = `AND (c.changed_at, c.kind, c.key) > ($3::timestamptz, $4::text, $5::text)`;
-    }
+    const after = options.after;
+    if (after) params.push(after.changedAt, after.key);
+    const branch = (kind: string, time: string, key: string, from: string) => {
+      let keyset = '';
+      if (after) {
+        if (kind > after.kind) keyset = `AND ${time} >= $3::timestamptz`;
+        else if (kind === after.kind) keyset = `AND (${time}, ${key}) > ($3::timestamptz, $4::text)`;
+        else keyset = `AND ${time} > $3::timestamptz`;
+      }
+      return `(SELECT ${time} AS changed_at, '${kind}' AS kind, ${key} AS key FROM ${from}
+               AND ($1::timestamptz IS NULL OR ${time} >= $1) ${keyset} ORDER BY ${time}, ${key} LIMIT $2)`;
+    };
     return this.db.query(
       // The cursor keeps the microseconds: a millisecond cursor would re-read rows of the same millisecond.
-      `SELECT c.changed_at AS "changedAt", to_char(c.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorTime", c.kind, c.key, c.procedure_id AS "procedureId", c.owner_unit_id AS "ownerUnitId"
+      `SELECT c.changed_at AS "changedAt", to_char(c.changed_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS "cursorTime",
+              c.kind, c.key, split_part(c.key, '/', 1)::uuid AS "procedureId",
+              CASE c.kind WHEN 'target' THEN split_part(c.key, '/', 2)::uuid END AS "ownerUnitId",
+              CASE c.kind WHEN 'process' THEN c.key::uuid END AS "processId"
        FROM (
-         SELECT updated_at AS changed_at, 'procedure' AS kind, id::text AS key, id AS procedure_id, NULL::uuid AS owner_unit_id
-         FROM procedure
+         ${branch('procedure', 'updated_at', 'id::text', 'procedure WHERE true')}
          UNION ALL
-         SELECT published_at, 'target', procedure_id::text || '/' || owner_unit_id::text, procedure_id, owner_unit_id
-         FROM target_time
+         ${branch('process', 'approved_at', 'id::text', 'process WHERE approved')}
          UNION ALL
-         SELECT approved_at, 'process', id::text, procedure_id, owner_unit_id FROM process WHERE approved
+         ${branch('target', 'published_at', "procedure_id::text || '/' || owner_unit_id::text", 'target_time WHERE true')}
        ) c
-       WHERE ($1::timestamptz IS NULL OR c.changed_at >= $1) ${keyset}
        ORDER BY c.changed_at, c.kind, c.key
        LIMIT $2`,
       params,

@@ -285,7 +285,7 @@ export type Query = {
   __typename?: 'Query';
   /**
    * What changed in the catalog since an instant, oldest first, for services that keep a replica
-   * (the dossier service reads processes and target times at receipt). Up to 2,000 a page; pass the
+   * (the dossier service reads processes and target times at receipt). Up to 5,000 a page; pass the
    * last page's endCursor as after, and keep the largest changedAt seen as the next since.
    */
   catalogChanges: CatalogChangeConnection;

@@ -2,7 +2,7 @@ import { errors } from '@eiso/errors';
 import { toConnection } from '@eiso/graphql';
 import type { CatalogContext } from '../context';
 
-export const MAX_CHANGES_PAGE = 2000;
+export const MAX_CHANGES_PAGE = 5000;
 
 /** One page of the change feed, each row resolved to its procedure, target time or process. */
 export async function catalogChanges(
@@ -32,7 +32,7 @@ export async function catalogChanges(
       changedAt: row.changedAt,
       procedure: row.kind === 'procedure' ? await ctx.loaders.procedureById.load(row.procedureId) : null,
       targetTime: row.kind === 'target' ? (targetOf.get(row.key) ?? null) : null,
-      process: row.kind === 'process' ? await ctx.loaders.processById.load(row.key) : null,
+      process: row.kind === 'process' ? await ctx.loaders.processById.load(row.processId!) : null,
     })),
   );
   const connection = toConnection(nodes, args.first, 0, (n) =>

@@ -24,16 +24,16 @@ export interface TimelinessFacts {
   supplementRequests: number;
 }
 
-export function timelinessOf(
-  facts: TimelinessFacts,
-  now: Date,
-  workingHoursBetween: (from: Date, to: Date) => number,
-): Timeliness {
+/**
+ * `dueSoonUntil` is `now` plus DUE_SOON_HOURS of working time (the calendar's addWorkingHours): one
+ * boundary for a single dossier here and for a whole list in SQL, so both always agree.
+ */
+export function timelinessOf(facts: TimelinessFacts, now: Date, dueSoonUntil: Date): Timeliness {
   if (facts.completedAt)
     return closedTimeliness(facts.completedAt, facts.appointmentDueAt, facts.supplementRequests);
   if (facts.status === 'SUPPLEMENT_REQUESTED') return 'ON_TRACK';
   if (now.getTime() > facts.dueAt.getTime()) return 'OVERDUE';
-  return workingHoursBetween(now, facts.dueAt) <= DUE_SOON_HOURS ? 'DUE_SOON' : 'ON_TRACK';
+  return facts.dueAt.getTime() <= dueSoonUntil.getTime() ? 'DUE_SOON' : 'ON_TRACK';
 }
 
 export function closedTimeliness(

@@ -1,0 +1,367 @@
+/**
+ * The contract's dossier operations through the real gateway: org, catalog and dossier, seeded for
+ * Quảng Ninh (22) and Cà Mau (96), with the seeded officials.
+ */
+import { operation } from '@eiso/contract';
+import { dateInVietnam, nationalCalendar, todayInVietnam } from '@eiso/calendar';
+import { bearer, errorCodes, postGraphQL, type Stack } from '@eiso/testing';
+import { startEisoStack, tokenFor } from './support';
+
+let stack: Stack;
+const tokens: Record<string, string> = {};
+const ids: Record<string, string> = {};
+let commune: string;
+let procedure: { code: string; statutoryDays: number; targetDays: number | null; steps: { role: string }[] };
+
+const gql = (query: string, variables: Record<string, unknown> = {}, as?: string): Promise<any> =>
+  postGraphQL(stack.gatewayUrl, query, variables, as ? bearer(tokens[as]) : {});
+
+beforeAll(async () => {
+  stack = await startEisoStack({ provinceCodes: ['22', '96'], services: ['org', 'catalog', 'dossier'] });
+  const communes = await gql(operation('UnitsByLevel'), { level: 'COMMUNE', underCode: '22', first: 1 });
+  commune = communes.data.units.edges[0].node.code;
+  for (const role of ['receiver', 'handler', 'leader']) {
+    const username = `${role}.${commune}`;
+    tokens[role] = await tokenFor(stack, username);
+    ids[role] = (await gql('{ me { id } }', {}, role)).data.me.id;
+  }
+  tokens['receiver96'] = await tokenFor(stack, 'receiver.96');
+  tokens['viewer'] = await tokenFor(stack, 'viewer.BKHCN');
+  const list = await gql(operation('UnitProcedures'), {
+    unitCode: commune,
+    search: 'đăng ký khai sinh',
+    first: 1,
+  });
+  const node = list.data.unit.procedures.edges[0].node;
+  procedure = {
+    code: node.code,
+    statutoryDays: node.statutoryDays,
+    targetDays: node.targetDays,
+    steps: node.process.steps,
+  };
+}, 180_000);
+
+afterAll(() => stack?.stop());
+
+let counter = 0;
+const receive = (as = 'receiver', overrides: Record<string, unknown> = {}) =>
+  gql(
+    operation('ReceiveDossier'),
+    {
+      input: {
+        procedureCode: procedure.code,
+        unitCode: commune,
+        channel: 'COUNTER',
+        applicant: { name: 'Nguyễn Văn An', idNumber: '022090001234', phone: '0912345678' },
+        idempotencyKey: `test-${Date.now()}-${counter++}`,
+        ...overrides,
+      },
+    },
+    as,
+  );
+
+describe('receiving a dossier', () => {
+  it('gives a code, a PIN shown once, the process in force and dueAt by the working-time calendar', async () => {
+    const before = new Date();
+    const { data, errors } = await receive();
+    expect(errors).toBeUndefined();
+    const d = data.receiveDossier.dossier;
+    const day = dateInVietnam(new Date(d.receivedAt)).slice(2).replace(/-/g, '');
+    expect(d.code).toMatch(new RegExp(`^${commune}-${day}-\\d{4}$`));
+    expect(d.trackingPin).toMatch(/^\d{6}$/);
+    expect(d).toMatchObject({
+      status: 'RECEIVED',
+      version: 1,
+      channel: 'COUNTER',
+      unit: { code: commune },
+      procedure: { code: procedure.code },
+    });
+    const expectedDue = nationalCalendar.procedureDeadline(
+      new Date(d.receivedAt),
+      procedure.targetDays ?? procedure.statutoryDays,
+    );
+    expect(new Date(d.dueAt).toISOString()).toBe(expectedDue.toISOString());
+    expect(new Date(d.receivedAt).getTime()).toBeGreaterThanOrEqual(before.getTime() - 1000);
+    expect(d.currentStep.order).toBe(1);
+    const detail = await gql(operation('DossierDetail'), { code: d.code }, 'handler');
+    expect(detail.data.dossier.steps).toHaveLength(procedure.steps.length);
+  });
+
+  it('a retried receipt returns the same dossier, without the PIN', async () => {
+    const input = { idempotencyKey: `retry-${Date.now()}` };
+    const first = (await receive('receiver', input)).data.receiveDossier.dossier;
+    const again = (await receive('receiver', input)).data.receiveDossier.dossier;
+    expect(again.id).toBe(first.id);
+    expect(again.code).toBe(first.code);
+    expect(again.trackingPin).toBeNull();
+  });
+
+  it('sequences codes per unit and day', async () => {
+    const a = (await receive()).data.receiveDossier.dossier.code;
+    const b = (await receive()).data.receiveDossier.dossier.code;
+    expect(Number(b.split('-').pop())).toBe(Number(a.split('-').pop()) + 1);
+  });
+
+  it('refuses bad receipts with the contract codes', async () => {
+    expect((await receive('receiver', { procedureCode: '9.999999' })).errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'procedureCode',
+    });
+    expect((await receive('receiver', { unitCode: 'NOPE' })).errors[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: 'unitCode',
+    });
+    expect(
+      (await receive('receiver', { applicant: { name: ' ', idNumber: '1' } })).errors[0].extensions.code,
+    ).toBe('BAD_USER_INPUT');
+    expect(errorCodes(await receive('handler'))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await receive('receiver96'))).toEqual(['FORBIDDEN']);
+    const missing = errorCodes(await gql(operation('ReceiveDossier'), { input: {} }));
+    expect(missing.length).toBeGreaterThan(0);
+    expect(new Set(missing)).toEqual(new Set(['BAD_USER_INPUT']));
+  });
+});
+
+describe('the whole way: steps, return, feedback, public status', () => {
+  it("completes every step by role, returns the result, and takes the citizen's feedback once", async () => {
+    const received = (await receive()).data.receiveDossier.dossier;
+    const pin = received.trackingPin;
+    let version = received.version;
+    const roles = procedure.steps.map((s) => s.role.toLowerCase());
+    for (let i = 0; i < roles.length; i++) {
+      const next = roles[i + 1];
+      const response = await gql(
+        operation('CompleteStep'),
+        {
+          input: {
+            dossierId: received.id,
+            expectedVersion: version,
+            note: `bước ${i + 1}`,
+            nextAssigneeId: next ? ids[next] : null,
+          },
+        },
+        roles[i],
+      );
+      expect(response.errors).toBeUndefined();
+      version = response.data.completeStep.dossier.version;
+      expect(version).toBe(received.version + i + 1);
+    }
+    const returned = await gql(
+      operation('ReturnResult'),
+      { input: { dossierId: received.id, expectedVersion: version } },
+      'receiver',
+    );
+    expect(returned.errors).toBeUndefined();
+    const r = returned.data.returnResult.dossier;
+    expect(r.status).toBe('RETURNED');
+    const sameDay = dateInVietnam(new Date(r.completedAt)) === dateInVietnam(new Date(received.dueAt));
+    expect(r.timeliness).toBe(sameDay ? 'ON_TIME' : 'EARLY');
+
+    const status = await gql(operation('PublicDossierStatus'), { code: received.code, pin });
+    expect(status.data.dossierStatus).toMatchObject({
+      code: received.code,
+      status: 'RETURNED',
+      unit: { name: expect.any(String) },
+    });
+    expect(
+      (
+        await gql(operation('PublicDossierStatus'), {
+          code: received.code,
+          pin: pin === '000000' ? '000001' : '000000',
+        })
+      ).data.dossierStatus,
+    ).toBeNull();
+
+    const feedback = await gql(operation('RecordFeedback'), {
+      input: { code: received.code, pin, rating: 5, comment: 'Nhanh' },
+    });
+    expect(feedback.data.recordFeedback.dossier.feedback).toEqual({ rating: 5, comment: 'Nhanh' });
+    expect(
+      errorCodes(await gql(operation('RecordFeedback'), { input: { code: received.code, pin, rating: 4 } })),
+    ).toEqual(['INVALID_TRANSITION']);
+    expect(
+      errorCodes(
+        await gql(operation('RecordFeedback'), { input: { code: received.code, pin: '99999x', rating: 4 } }),
+      ),
+    ).toEqual(['NOT_FOUND']);
+
+    const stats = await gql(
+      operation('UnitStatistics'),
+      { unitCode: commune, from: todayInVietnam(), to: todayInVietnam(), includeDescendants: false },
+      'leader',
+    );
+    expect(stats.data.unit.dossierStats.resolved).toBeGreaterThanOrEqual(1);
+    expect(stats.data.unit.dossierStats.received).toBeGreaterThanOrEqual(
+      stats.data.unit.dossierStats.resolved,
+    );
+    expect(stats.data.unit.dossierStats.satisfactionRate).toBe(1);
+  });
+
+  it("a step is done by its role only, in the dossier's scope; others' dossiers are NOT_FOUND", async () => {
+    const d = (await receive()).data.receiveDossier.dossier;
+    expect(
+      errorCodes(
+        await gql(operation('CompleteStep'), { input: { dossierId: d.id, expectedVersion: 1 } }, 'handler'),
+      ),
+    ).toEqual(['FORBIDDEN']);
+    expect(
+      errorCodes(
+        await gql(
+          operation('CompleteStep'),
+          { input: { dossierId: d.id, expectedVersion: 1 } },
+          'receiver96',
+        ),
+      ),
+    ).toEqual(['NOT_FOUND']);
+    expect(errorCodes(await gql(operation('DossierDetail'), { code: d.code }, 'receiver96'))).toEqual([
+      'NOT_FOUND',
+    ]);
+    expect(
+      errorCodes(
+        await gql(operation('ReturnResult'), { input: { dossierId: d.id, expectedVersion: 1 } }, 'receiver'),
+      ),
+    ).toEqual(['INVALID_TRANSITION']);
+  });
+});
+
+describe('concurrency', () => {
+  it('twenty concurrent completeStep calls with one version: one succeeds, the rest CONFLICT, one history entry', async () => {
+    const d = (await receive()).data.receiveDossier.dossier;
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        gql(
+          operation('CompleteStep'),
+          { input: { dossierId: d.id, expectedVersion: d.version } },
+          'receiver',
+        ),
+      ),
+    );
+    expect(answers.filter((a) => !a.errors).length).toBe(1);
+    expect(answers.filter((a) => a.errors).every((a) => errorCodes(a)[0] === 'CONFLICT')).toBe(true);
+    const detail = await gql(operation('DossierDetail'), { code: d.code }, 'receiver');
+    expect(detail.data.dossier.version).toBe(d.version + 1);
+    expect(detail.data.dossier.steps.filter((s: any) => s.completedAt)).toHaveLength(1);
+  });
+});
+
+describe('supplements and apologies', () => {
+  it('a supplement pauses the dossier; resuming runs its time again from zero', async () => {
+    const d = (await receive()).data.receiveDossier.dossier;
+    const paused = await gql(
+      operation('RequestSupplement'),
+      { input: { dossierId: d.id, expectedVersion: 1, reason: 'Thiếu giấy chứng sinh' } },
+      'receiver',
+    );
+    expect(paused.data.requestSupplement.dossier).toMatchObject({
+      status: 'SUPPLEMENT_REQUESTED',
+      version: 2,
+      pauses: [{ reason: 'Thiếu giấy chứng sinh', endedAt: null }],
+    });
+    const resumed = await gql(
+      operation('ResumeDossier'),
+      { input: { dossierId: d.id, expectedVersion: 2 } },
+      'receiver',
+    );
+    const r = resumed.data.resumeDossier.dossier;
+    expect(r.status).toBe('RECEIVED');
+    expect(r.pauses[0].endedAt).not.toBeNull();
+    const expected = nationalCalendar.procedureDeadline(
+      new Date(r.pauses[0].endedAt),
+      procedure.targetDays ?? procedure.statutoryDays,
+    );
+    expect(new Date(r.dueAt).toISOString()).toBe(expected.toISOString());
+    expect(
+      errorCodes(
+        await gql(operation('ResumeDossier'), { input: { dossierId: d.id, expectedVersion: 3 } }, 'receiver'),
+      ),
+    ).toEqual(['INVALID_TRANSITION']);
+  });
+
+  it('an apology moves dueAt once; a second is refused', async () => {
+    const d = (await receive()).data.receiveDossier.dossier;
+    const newDueAt = new Date(Date.parse(d.dueAt) + 5 * 86_400_000).toISOString();
+    const apology = await gql(
+      operation('IssueApology'),
+      { input: { dossierId: d.id, expectedVersion: 1, reason: 'Cần xác minh', newDueAt } },
+      'handler',
+    );
+    expect(apology.errors).toBeUndefined();
+    expect(new Date(apology.data.issueApology.dossier.dueAt).toISOString()).toBe(newDueAt);
+    const again = await gql(
+      operation('IssueApology'),
+      { input: { dossierId: d.id, expectedVersion: 2, reason: 'Lần nữa', newDueAt } },
+      'handler',
+    );
+    expect(errorCodes(again)).toEqual(['INVALID_TRANSITION']);
+  });
+
+  it('reject and withdraw end the dossier', async () => {
+    const a = (await receive()).data.receiveDossier.dossier;
+    const rejected = await gql(
+      operation('RejectDossier'),
+      { input: { dossierId: a.id, expectedVersion: 1, reason: 'Không đủ điều kiện' } },
+      'handler',
+    );
+    expect(rejected.data.rejectDossier.dossier).toMatchObject({ status: 'REJECTED', version: 2 });
+    const b = (await receive()).data.receiveDossier.dossier;
+    const withdrawn = await gql(
+      operation('WithdrawDossier'),
+      { input: { dossierId: b.id, expectedVersion: 1, reason: 'Công dân rút hồ sơ' } },
+      'receiver',
+    );
+    expect(withdrawn.data.withdrawDossier.dossier).toMatchObject({ status: 'WITHDRAWN' });
+  });
+});
+
+describe('the gateway with every subgraph up', () => {
+  it('reports healthy', async () => {
+    const response = await fetch(stack.gatewayUrl.replace('/graphql', '/health'));
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({
+      status: 'ok',
+      subgraphs: { org: { status: 'ok' }, catalog: { status: 'ok' }, dossier: { status: 'ok' } },
+    });
+  });
+});
+
+describe('lists', () => {
+  it("UnitDossiers lists the unit's dossiers newest first, filtered, and the province sees them with includeDescendants", async () => {
+    const own = await gql(operation('UnitDossiers'), { unitCode: commune, first: 50 }, 'leader');
+    expect(own.errors).toBeUndefined();
+    const edges = own.data.unit.dossiers.edges;
+    expect(edges.length).toBeGreaterThan(5);
+    const times = edges.map((e: any) => Date.parse(e.node.receivedAt));
+    expect(times).toEqual([...times].sort((x: number, y: number) => y - x));
+    const returned = await gql(
+      operation('UnitDossiers'),
+      { unitCode: commune, filter: { status: ['RETURNED'] }, first: 50 },
+      'leader',
+    );
+    expect(returned.data.unit.dossiers.edges.every((e: any) => e.node.status === 'RETURNED')).toBe(true);
+    const province = await gql(
+      operation('UnitDossiers'),
+      { unitCode: '22', filter: { includeDescendants: true }, first: 1 },
+      'viewer',
+    );
+    expect(province.data.unit.dossiers.totalCount).toBe(own.data.unit.dossiers.totalCount);
+    expect(
+      errorCodes(await gql(operation('UnitDossiers'), { unitCode: commune, first: 5 }, 'receiver96')),
+    ).toEqual(['FORBIDDEN']);
+  });
+
+  it('MyWorkspace shows the work queue of the official a step was assigned to', async () => {
+    const d = (await receive()).data.receiveDossier.dossier;
+    await gql(
+      operation('CompleteStep'),
+      { input: { dossierId: d.id, expectedVersion: 1, nextAssigneeId: ids.handler } },
+      'receiver',
+    );
+    const queue = await gql(
+      `{ me { workQueue(first: 200) { totalCount edges { node { code timeliness currentStep { name } } } } } }`,
+      {},
+      'handler',
+    );
+    expect(queue.errors).toBeUndefined();
+    expect(queue.data.me.workQueue.edges.map((e: any) => e.node.code)).toContain(d.code);
+  });
+});

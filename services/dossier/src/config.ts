@@ -1,0 +1,32 @@
+import { DEV_DEFAULTS, env, loadConfig, loadServerConfig, z } from '@eiso/config';
+
+const databaseEnv = () => ({
+  DATABASE_URL: env.url(DEV_DEFAULTS.databaseUrl),
+  DOSSIER_DATABASE_URL: env.optionalUrl(),
+});
+
+/** The dossier service's environment; see README "Configuration". */
+export function loadDossierConfig(source: NodeJS.ProcessEnv = process.env) {
+  return loadServerConfig(
+    {
+      DOSSIER_PORT: env.port(4003),
+      ...databaseEnv(),
+      REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
+      QUEUE_PREFIX: z
+        .string()
+        .regex(/^[A-Za-z0-9_{}-]+$/)
+        .default('eiso'),
+      ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
+      CATALOG_URL: env.url('http://127.0.0.1:4002/graphql'),
+      DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
+      CATALOG_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
+      REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+    },
+    source,
+  );
+}
+export type DossierConfig = ReturnType<typeof loadDossierConfig>;
+
+export function loadDossierDatabaseConfig(source: NodeJS.ProcessEnv = process.env) {
+  return loadConfig(databaseEnv(), source);
+}

@@ -1,0 +1,213 @@
+/** The dossier service's reads; batch reads take every key of a request in one statement. */
+import type { DataSource } from 'typeorm';
+import {
+  DOSSIER_COLUMNS,
+  STEP_COLUMNS,
+  type ApologyRow,
+  type DossierRow,
+  type PauseRow,
+  type StepRow,
+} from './rows';
+import type { ProcessVersion } from '../domain/receipt';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
+
+export interface ReplicaProcedure {
+  id: string;
+  code: string;
+  name: string;
+  level: string;
+  authority: string | null;
+  statutoryDays: number;
+  fee: string | null;
+}
+
+export interface DossierListQuery {
+  unitId?: string;
+  pathPrefix?: string;
+  statuses?: string[];
+  procedureId?: string;
+  receivedFrom?: string;
+  receivedTo?: string;
+  /** Any of these timeliness values, judged at `now` with the DUE_SOON boundary `soon`. */
+  timeliness?: { values: string[]; now: Date; soon: Date };
+  after?: { receivedAt: string; id: string };
+  limit: number;
+}
+
+export class DossierQueries {
+  constructor(private readonly db: DataSource) {}
+
+  dossiersByIds(ids: readonly string[]): Promise<DossierRow[]> {
+    const valid = uuids(ids);
+    if (!valid.length) return Promise.resolve([]);
+    return this.db.query(`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.id = ANY($1)`, [valid]);
+  }
+
+  dossierByCode(code: string): Promise<DossierRow | null> {
+    return this.db
+      .query(`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.code = $1`, [code])
+      .then((r) => r[0] ?? null);
+  }
+
+  stepsOf(ids: readonly string[]): Promise<StepRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT ${STEP_COLUMNS} FROM dossier_step s WHERE s.dossier_id = ANY($1) ORDER BY s.step_order`,
+      [ids],
+    );
+  }
+
+  pausesOf(ids: readonly string[]): Promise<PauseRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT dossier_id AS "dossierId", reason, started_at AS "startedAt", ended_at AS "endedAt"
+       FROM dossier_pause WHERE dossier_id = ANY($1) ORDER BY seq`,
+      [ids],
+    );
+  }
+
+  apologiesOf(ids: readonly string[]): Promise<ApologyRow[]> {
+    if (!ids.length) return Promise.resolve([]);
+    return this.db.query(
+      `SELECT dossier_id AS "dossierId", issued_at AS "issuedAt", reason, new_due_at AS "newDueAt"
+       FROM dossier_apology WHERE dossier_id = ANY($1)`,
+      [ids],
+    );
+  }
+
+  procedureById(id: string): Promise<ReplicaProcedure | null> {
+    return this.db
+      .query(
+        `SELECT id, code, name, level, authority, statutory_days::float8 AS "statutoryDays", fee FROM catalog_procedure WHERE id = $1`,
+        [id],
+      )
+      .then((r) => r[0] ?? null);
+  }
+
+  procedureByCode(code: string): Promise<ReplicaProcedure | null> {
+    return this.db
+      .query(
+        `SELECT id, code, name, level, authority, statutory_days::float8 AS "statutoryDays", fee FROM catalog_procedure WHERE code = $1`,
+        [code],
+      )
+      .then((r) => r[0] ?? null);
+  }
+
+  /** The approved versions and target times of a procedure whose owners are on the unit's path. */
+  async receiptInputs(procedureId: string, pathPrefixes: string[]) {
+    const [versions, targets] = await Promise.all([
+      this.db.query(
+        `SELECT id, owner_path AS "ownerPath", version, effective_from AS "effectiveFrom", steps
+         FROM catalog_process WHERE procedure_id = $1 AND owner_path = ANY($2)`,
+        [procedureId, pathPrefixes],
+      ) as Promise<ProcessVersion[]>,
+      this.db.query(
+        `SELECT owner_path AS "ownerPath", target_days::float8 AS "targetDays" FROM catalog_target
+         WHERE procedure_id = $1 AND owner_path = ANY($2)`,
+        [procedureId, pathPrefixes],
+      ) as Promise<{ ownerPath: string; targetDays: number }[]>,
+    ]);
+    return { versions, targets };
+  }
+
+  /** A page of dossiers, newest first (keyset on received_at, id). */
+  async listDossiers(q: DossierListQuery): Promise<{ rows: DossierRow[]; total: number }> {
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    if (q.unitId) where.push(`d.unit_id = ${p(q.unitId)}`);
+    if (q.pathPrefix) where.push(`d.unit_path LIKE ${p(`${q.pathPrefix}%`)}`);
+    if (q.statuses?.length) where.push(`d.status = ANY(${p(q.statuses)})`);
+    if (q.procedureId) where.push(`d.procedure_id = ${p(q.procedureId)}`);
+    if (q.receivedFrom) where.push(`d.received_day >= ${p(q.receivedFrom)}`);
+    if (q.receivedTo) where.push(`d.received_day <= ${p(q.receivedTo)}`);
+    const timeliness = (q.timeliness?.values ?? []).map((kind) => timelinessSql(kind, p, q.timeliness!));
+    if (timeliness.length) where.push(`(${timeliness.join(' OR ')})`);
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM dossier d ${filter}`, params);
+    const keyset = q.after
+      ? `${filter ? ' AND' : 'WHERE'} (d.received_at, d.id) < (${p(q.after.receivedAt)}::timestamptz, ${p(q.after.id)}::uuid)`
+      : '';
+    const rows = await this.db.query(
+      `SELECT ${DOSSIER_COLUMNS} FROM dossier d ${filter}${keyset} ORDER BY d.received_at DESC, d.id DESC LIMIT ${p(q.limit)}`,
+      params,
+    );
+    return { rows, total };
+  }
+
+  /** Open dossiers whose current step is the official's, soonest due first. */
+  async workQueue(officialId: string, after: { dueAt: string; id: string } | undefined, limit: number) {
+    const params: unknown[] = [officialId, limit];
+    const keyset = after ? `AND (d.due_at, d.id) > ($3::timestamptz, $4::uuid)` : '';
+    if (after) params.push(after.dueAt, after.id);
+    const base = `FROM dossier d JOIN dossier_step s ON s.dossier_id = d.id AND s.step_order = d.current_step
+      WHERE s.assignee_id = $1 AND d.completed_at IS NULL AND s.completed_at IS NULL`;
+    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${base}`, [officialId]);
+    const rows: DossierRow[] = await this.db.query(
+      `SELECT ${DOSSIER_COLUMNS} ${base} ${keyset} ORDER BY d.due_at, d.id LIMIT $2`,
+      params,
+    );
+    return { rows, total };
+  }
+
+  /** Rollup sums for a unit or subtree and a range of days, plus the live open and overdue counts. */
+  async stats(scope: { unitId?: string; pathPrefix?: string }, from: string, to: string, now: Date) {
+    const unitFilter = scope.unitId ? `unit_id = $1` : `unit_path LIKE $1`;
+    const key = scope.unitId ?? `${scope.pathPrefix}%`;
+    const [sums] = await this.db.query(
+      `SELECT coalesce(sum(received), 0)::int AS received, coalesce(sum(received_online), 0)::int AS "receivedOnline",
+              coalesce(sum(resolved), 0)::int AS resolved, coalesce(sum(early), 0)::int AS early,
+              coalesce(sum(on_time), 0)::int AS "onTime", coalesce(sum(late), 0)::int AS late,
+              coalesce(sum(processing_hours), 0)::float8 AS "processingHours",
+              coalesce(sum(rated), 0)::int AS rated, coalesce(sum(satisfied), 0)::int AS satisfied
+       FROM daily_stats WHERE ${unitFilter} AND day BETWEEN $2 AND $3`,
+      [key, from, to],
+    );
+    const [open] = await this.db.query(
+      `SELECT count(*)::int AS open,
+              count(*) FILTER (WHERE status <> 'SUPPLEMENT_REQUESTED' AND due_at < $4)::int AS overdue
+       FROM dossier WHERE ${unitFilter.replace('unit_', 'unit_')} AND completed_at IS NULL
+         AND status IN ('RECEIVED','IN_PROGRESS','SUPPLEMENT_REQUESTED') AND received_day BETWEEN $2 AND $3`,
+      [key, from, to, now],
+    );
+    return { ...sums, ...open } as {
+      received: number;
+      receivedOnline: number;
+      resolved: number;
+      early: number;
+      onTime: number;
+      late: number;
+      processingHours: number;
+      rated: number;
+      satisfied: number;
+      open: number;
+      overdue: number;
+    };
+  }
+}
+
+/** Timeliness in SQL, mirroring domain/timeliness.ts (closed ones by the day in Vietnam). */
+function timelinessSql(kind: string, p: (v: unknown) => string, at: { now: Date; soon: Date }): string {
+  const open = `d.completed_at IS NULL`;
+  const running = `${open} AND d.status <> 'SUPPLEMENT_REQUESTED'`;
+  const done = `(d.completed_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+  const due = `(d.appointment_due_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+  switch (kind) {
+    case 'OVERDUE':
+      return `(${running} AND d.due_at < ${p(at.now)})`;
+    case 'DUE_SOON':
+      return `(${running} AND d.due_at >= ${p(at.now)} AND d.due_at <= ${p(at.soon)})`;
+    case 'ON_TRACK':
+      return `(${open} AND (d.status = 'SUPPLEMENT_REQUESTED' OR d.due_at > ${p(at.soon)}))`;
+    case 'EARLY':
+      return `(d.completed_at IS NOT NULL AND d.supplement_requests <= 1 AND ${done} < ${due})`;
+    case 'ON_TIME':
+      return `(d.completed_at IS NOT NULL AND d.supplement_requests <= 1 AND ${done} = ${due})`;
+    case 'LATE':
+      return `(d.completed_at IS NOT NULL AND (d.supplement_requests > 1 OR ${done} > ${due}))`;
+    default:
+      throw new Error(`unknown timeliness ${kind}`);
+  }
+}

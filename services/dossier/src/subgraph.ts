@@ -1,0 +1,105 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { gql } from 'graphql-tag';
+import { nationalCalendar } from '@eiso/calendar';
+import { keepUnitDirectorySynced, UnitDirectory } from '@eiso/directory';
+import { CursorCodec } from '@eiso/graphql';
+import type { Logger } from '@eiso/logging';
+import { startSubgraph, type RunningSubgraph } from '@eiso/server';
+import type { DossierConfig } from './config';
+import { createDossierLoaders, type DossierContext } from './context';
+import { DossierCommands } from './db/commands';
+import { createDossierDataSource } from './db/database';
+import { DossierQueries } from './db/queries';
+import { syncCatalogReplica } from './replica/catalog-sync';
+import { dossierResolvers } from './resolvers';
+
+export const DOSSIER_SCHEMA_PATH = path.join(__dirname, '..', 'schema.graphql');
+export const dossierTypeDefs = gql(readFileSync(DOSSIER_SCHEMA_PATH, 'utf8'));
+
+export interface RunningDossierService extends RunningSubgraph {
+  statementCount(): number;
+  /** Pulls the catalog's changes now (tests, and the interval timer). */
+  syncCatalog(): Promise<number>;
+}
+
+/** Starts the dossier subgraph once its replicas of the unit tree and the catalog are in step. */
+export async function startDossierService(
+  config: DossierConfig,
+  logger: Logger,
+): Promise<RunningDossierService> {
+  const { dataSource, statements } = createDossierDataSource(config);
+  await dataSource.initialize();
+  const directory = new UnitDirectory(dataSource);
+  const log = (message: string, error?: unknown) =>
+    error ? logger.warn({ err: error }, message) : logger.info(message);
+  const stopDirectorySync = await keepUnitDirectorySynced(
+    directory,
+    { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET },
+    {
+      intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS,
+      startupTimeoutMs: config.REPLICA_STARTUP_TIMEOUT_MS,
+      log,
+    },
+  );
+  const catalogSource = { catalogUrl: config.CATALOG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
+  const syncCatalog = () => syncCatalogReplica(dataSource, catalogSource);
+  log(`catalog replica synced: ${await retry(syncCatalog, config.REPLICA_STARTUP_TIMEOUT_MS)} changes`);
+  const timer = setInterval(
+    () => syncCatalog().catch((error: unknown) => log('catalog replica sync failed', error)),
+    config.CATALOG_SYNC_INTERVAL_MS,
+  );
+  timer.unref();
+
+  const queries = new DossierQueries(dataSource);
+  const commands = new DossierCommands(dataSource);
+  const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
+  const running = await startSubgraph<Omit<DossierContext, 'caller' | 'requestId' | 'logger'>>(
+    {
+      name: 'dossier',
+      typeDefs: dossierTypeDefs,
+      resolvers: dossierResolvers,
+      signingSecret: config.GATEWAY_SIGNING_SECRET,
+      logger,
+      production: config.NODE_ENV === 'production',
+      context: () => {
+        const now = new Date();
+        return {
+          queries,
+          commands,
+          directory,
+          calendar: nationalCalendar,
+          cursors,
+          now: () => now,
+          loaders: createDossierLoaders(queries, directory),
+        };
+      },
+      healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
+    },
+    config.DOSSIER_PORT,
+    config.HOST,
+  );
+  return {
+    ...running,
+    statementCount: () => statements.count,
+    syncCatalog,
+    stop: async () => {
+      clearInterval(timer);
+      stopDirectorySync();
+      await running.stop();
+      await dataSource.destroy();
+    },
+  };
+}
+
+async function retry<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await work();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
+}
