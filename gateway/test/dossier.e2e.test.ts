@@ -365,3 +365,58 @@ describe('lists', () => {
     expect(queue.data.me.workQueue.edges.map((e: any) => e.node.code)).toContain(d.code);
   });
 });
+
+describe('events', () => {
+  it("the sweep announces an overdue dossier once, and the worker relays its events to the consumers' queues", async () => {
+    const { randomBytes } = await import('node:crypto');
+    const { Queue } = await import('bullmq');
+    const { createRedisConnection } = await import('@eiso/outbox');
+    const { createDossierDataSource, startDossierJobs, sweepDeadlines } = await import('@eiso/dossier');
+    const { createLogger } = await import('@eiso/logging');
+
+    const d = (await receive()).data.receiveDossier.dossier;
+    const { dataSource: db } = createDossierDataSource(stack.env, 2);
+    await db.initialize();
+    const redis = createRedisConnection(stack.env.REDIS_URL);
+    const prefix = `eiso-test-${randomBytes(4).toString('hex')}`;
+    try {
+      // The deadline passed an hour ago.
+      await db.query(`UPDATE dossier SET due_at = now() - interval '1 hour' WHERE id = $1`, [d.id]);
+      const first = await sweepDeadlines(db, nationalCalendar, new Date());
+      expect(first.overdue).toBeGreaterThanOrEqual(1);
+      const second = await sweepDeadlines(db, nationalCalendar, new Date());
+      expect(second.overdue).toBe(0);
+      const overdue = await db.query(
+        `SELECT count(*)::int AS n FROM outbox WHERE type = 'dossier.overdue' AND aggregate_id = $1`,
+        [d.id],
+      );
+      expect(overdue[0].n).toBe(1);
+
+      const jobs = await startDossierJobs({
+        db,
+        redis,
+        prefix,
+        calendar: nationalCalendar,
+        logger: createLogger('test', 'silent'),
+        sweepEveryMs: 60_000,
+      });
+      const queue = new Queue('audit.dossier-events', { connection: redis, prefix });
+      let types: string[] = [];
+      for (let i = 0; i < 50 && !types.includes('dossier.overdue'); i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        const waiting = await queue.getJobs(['waiting'], 0, -1, true);
+        types = waiting.filter((j) => j.data.aggregateId === d.id).map((j) => j.name);
+      }
+      await jobs.stop();
+      await queue.close();
+      expect(types).toEqual(['dossier.received', 'dossier.overdue']);
+      const unsent = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
+      expect(unsent[0].n).toBe(0);
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      await db.destroy();
+    }
+  });
+});

@@ -18,6 +18,8 @@ export interface ServiceModule {
   portVariable: string;
   /** The variable through which other processes find this service's GraphQL URL. */
   urlVariable: string;
+  /** A second entry point (BullMQ jobs), relative to `dir`, started beside the server. */
+  worker?: string;
   migrate(env: NodeJS.ProcessEnv): Promise<string[]>;
   seed?(env: NodeJS.ProcessEnv, options: { progress?: (message: string) => void }): Promise<string>;
   start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;

@@ -80,6 +80,9 @@ export async function start(say: Say): Promise<void> {
         ),
       );
       await waitForHealthy(serviceUrl(service).replace(/\/graphql$/, '/health'), 60_000);
+      if (service.worker) {
+        children.push(runChild(`${service.name}-worker`, service.dir, childEnv, () => stopAll(1), service.worker));
+      }
     }
     children.push(
       runChild('gateway', 'gateway', { ...childEnv, GATEWAY_PORT: String(GATEWAY_PORT) }, () => stopAll(1)),
@@ -125,15 +128,16 @@ function runChild(
   dir: string,
   env: NodeJS.ProcessEnv,
   onUnexpectedExit: () => void,
+  entry = 'src/main.ts',
 ): ChildProcess {
-  const child = spawn(process.execPath, ['--conditions=eiso-source', '--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--conditions=eiso-source', '--import', 'tsx', entry], {
     cwd: path.join(REPO_ROOT, dir),
     env,
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group: Ctrl-C reaches only this supervisor, which then drains each child once.
     detached: true,
   });
-  const prefix = `[${name}]`.padEnd(10);
+  const prefix = `[${name}]`.padEnd(16);
   for (const stream of [child.stdout, child.stderr]) {
     createInterface({ input: stream! }).on('line', (line) => process.stdout.write(`${prefix} ${line}\n`));
   }

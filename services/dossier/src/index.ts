@@ -5,3 +5,6 @@ export * from './domain/receipt';
 export * from './config';
 export * from './module';
 export * from './subgraph';
+export * from './jobs/sweep';
+export * from './jobs/worker-jobs';
+export { createDossierDataSource } from './db/database';

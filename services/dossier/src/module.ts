@@ -12,6 +12,8 @@ export const dossierModule = {
   port: 4003,
   portVariable: 'DOSSIER_PORT',
   urlVariable: 'DOSSIER_URL',
+  /** Its second entry point: the outbox relay and the deadline sweep. */
+  worker: 'src/worker.ts',
   migrate: (env: Env) => migrateDossier(loadDossierDatabaseConfig(env)),
   start: (env: Env) => {
     const config = loadDossierConfig(env);

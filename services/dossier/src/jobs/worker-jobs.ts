@@ -1,0 +1,69 @@
+/**
+ * The dossier worker's jobs: the outbox relay (dossier events to the queues of the services that
+ * consume them) and the deadline sweep every minute (a BullMQ job scheduler, upserted once, so two
+ * workers never sweep at the same moment twice).
+ */
+import { Queue, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { WorkingCalendar } from '@eiso/calendar';
+import type { Logger } from '@eiso/logging';
+import { OutboxRelay, type Route } from '@eiso/outbox';
+import { sweepDeadlines } from './sweep';
+
+/** Who receives dossier events: each consuming service owns its queue. */
+export const DOSSIER_EVENT_ROUTES: Route[] = [
+  { queue: 'audit.dossier-events', types: ['dossier.'] },
+  { queue: 'notification.dossier-events', types: ['dossier.'] },
+];
+
+export const SWEEP_QUEUE = 'dossier.sweeps';
+const RELAY_INTERVAL_MS = 1000;
+
+export interface DossierJobs {
+  stop(): Promise<void>;
+}
+
+export async function startDossierJobs(options: {
+  db: DataSource;
+  redis: Redis;
+  prefix: string;
+  calendar: WorkingCalendar;
+  logger: Logger;
+  sweepEveryMs?: number;
+}): Promise<DossierJobs> {
+  const { db, redis, prefix, calendar, logger } = options;
+  const relay = new OutboxRelay({ db, connection: redis, prefix, routes: DOSSIER_EVENT_ROUTES });
+  let relaying = false;
+  const relayTimer = setInterval(() => {
+    if (relaying) return;
+    relaying = true;
+    relay
+      .drain()
+      .then((sent) => sent > 0 && logger.debug({ sent }, 'relayed dossier events'))
+      .catch((error: unknown) => logger.warn({ err: error }, 'outbox relay failed; will retry'))
+      .finally(() => (relaying = false));
+  }, RELAY_INTERVAL_MS);
+
+  const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix });
+  await sweeps.upsertJobScheduler('deadline-sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep' });
+  const sweeper = new Worker(
+    SWEEP_QUEUE,
+    async () => {
+      const result = await sweepDeadlines(db, calendar, new Date());
+      if (result.dueSoon + result.overdue + result.stepsOverdue > 0) logger.info(result, 'deadline sweep');
+      return result;
+    },
+    { connection: redis, prefix, concurrency: 1 },
+  );
+  sweeper.on('failed', (_job, error) => logger.warn({ err: error }, 'deadline sweep failed'));
+
+  return {
+    stop: async () => {
+      clearInterval(relayTimer);
+      await sweeper.close();
+      await sweeps.close();
+      await relay.close();
+    },
+  };
+}
