@@ -420,3 +420,63 @@ describe('events', () => {
     }
   });
 });
+
+describe('importing legacy dossiers', () => {
+  it('imports valid items with their real times, reports bad ones by index, and skips what it already holds', async () => {
+    tokens['admin'] = await tokenFor(stack, 'admin');
+    const applicant = { name: 'Lê Văn Cường', idNumber: '022080004321' };
+    const base = { procedureCode: procedure.code, unitCode: commune, channel: 'COUNTER', applicant };
+    const externalId = `legacy-${Date.now()}`;
+    const dossiers = [
+      {
+        ...base,
+        externalId: `${externalId}-1`,
+        status: 'RETURNED',
+        receivedAt: '2026-03-02T02:00:00Z',
+        dueAt: '2026-03-03T10:00:00Z',
+        completedAt: '2026-03-06T03:00:00Z',
+        returnedAt: '2026-03-06T08:00:00Z',
+      },
+      { ...base, externalId: `${externalId}-2`, status: 'IN_PROGRESS', receivedAt: '2026-11-20T02:00:00Z' },
+      { ...base, externalId: `${externalId}-3`, status: 'RECEIVED', receivedAt: '2099-01-01T00:00:00Z' },
+      { ...base, externalId: `${externalId}-4`, status: 'RETURNED', receivedAt: '2026-03-02T02:00:00Z' },
+    ];
+    const first = await gql(operation('ImportDossiers'), { input: { dossiers } }, 'admin');
+    expect(first.errors).toBeUndefined();
+    expect(first.data.importDossiers.imported).toBe(2);
+    expect(first.data.importDossiers.skipped).toBe(0);
+    expect(first.data.importDossiers.errors.map((e: any) => e.index)).toEqual([2, 3]);
+    expect(first.data.importDossiers.errors[0].message).toMatch(/future/);
+
+    const again = await gql(
+      operation('ImportDossiers'),
+      { input: { dossiers: dossiers.slice(0, 2) } },
+      'admin',
+    );
+    expect(again.data.importDossiers).toEqual({ imported: 0, skipped: 2, errors: [] });
+
+    const late = await gql(
+      operation('UnitDossiers'),
+      {
+        unitCode: commune,
+        filter: { timeliness: ['LATE'], receivedFrom: '2026-03-01', receivedTo: '2026-03-31' },
+        first: 10,
+      },
+      'leader',
+    );
+    expect(late.data.unit.dossiers.edges.map((e: any) => e.node.status)).toEqual(['RETURNED']);
+    const stats = await gql(
+      operation('UnitStatistics'),
+      { unitCode: commune, from: '2026-03-01', to: '2026-03-31', includeDescendants: false },
+      'leader',
+    );
+    expect(stats.data.unit.dossierStats).toMatchObject({ received: 1, resolved: 1, late: 1, onTimeRate: 0 });
+
+    expect(errorCodes(await gql(operation('ImportDossiers'), { input: { dossiers } }, 'leader'))).toEqual([
+      'FORBIDDEN',
+    ]);
+    expect(errorCodes(await gql(operation('ImportDossiers'), { input: { dossiers: [] } }, 'admin'))).toEqual([
+      'BAD_USER_INPUT',
+    ]);
+  });
+});

@@ -6,17 +6,27 @@ import { loadDossierConfig } from './config';
 import { createDossierDataSource } from './db/database';
 import { startDossierJobs } from './jobs/worker-jobs';
 
-runServer('dossier-worker', () => loadDossierConfig(), async (config, logger) => {
-  const { dataSource } = createDossierDataSource(config, 4);
-  await dataSource.initialize();
-  const redis = createRedisConnection(config.REDIS_URL);
-  const jobs = await startDossierJobs({ db: dataSource, redis, prefix: config.QUEUE_PREFIX, calendar: nationalCalendar, logger });
-  return {
-    url: `${config.REDIS_URL} (queues ${config.QUEUE_PREFIX}:*)`,
-    stop: async () => {
-      await jobs.stop();
-      await redis.quit();
-      await dataSource.destroy();
-    },
-  };
-});
+runServer(
+  'dossier-worker',
+  () => loadDossierConfig(),
+  async (config, logger) => {
+    const { dataSource } = createDossierDataSource(config, 4);
+    await dataSource.initialize();
+    const redis = createRedisConnection(config.REDIS_URL);
+    const jobs = await startDossierJobs({
+      db: dataSource,
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      calendar: nationalCalendar,
+      logger,
+    });
+    return {
+      url: `${config.REDIS_URL} (queues ${config.QUEUE_PREFIX}:*)`,
+      stop: async () => {
+        await jobs.stop();
+        await redis.quit();
+        await dataSource.destroy();
+      },
+    };
+  },
+);

@@ -38,6 +38,10 @@ export interface NewDossier {
 export class DossierCommands {
   constructor(private readonly db: DataSource) {}
 
+  transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(work);
+  }
+
   /** The next receipt number of a unit for a day, counted inside the receipt's transaction. */
   async nextSequence(m: EntityManager, unitId: string, day: string): Promise<number> {
     const [{ last }] = await m.query(

@@ -22,18 +22,38 @@ export interface SweepResult {
   stepsOverdue: number;
 }
 
-export async function sweepDeadlines(db: DataSource, calendar: WorkingCalendar, now: Date, batch = 5000): Promise<SweepResult> {
+export async function sweepDeadlines(
+  db: DataSource,
+  calendar: WorkingCalendar,
+  now: Date,
+  batch = 5000,
+): Promise<SweepResult> {
   const dueSoonUntil = calendar.addWorkingHours(now, DUE_SOON_HOURS);
   return db.transaction(async (m) => ({
-    dueSoon: await announce(m, 'dossier.due_soon', DOSSIER_DUE_SOON, `d.due_at >= $1 AND d.due_at <= $2`, [now, dueSoonUntil], batch),
+    dueSoon: await announce(
+      m,
+      'dossier.due_soon',
+      DOSSIER_DUE_SOON,
+      `d.due_at >= $1 AND d.due_at <= $2`,
+      [now, dueSoonUntil],
+      batch,
+    ),
     overdue: await announce(m, 'dossier.overdue', DOSSIER_OVERDUE, `d.due_at < $1`, [now], batch),
     stepsOverdue: await announceSteps(m, now, batch),
   }));
 }
 
-async function announce(m: EntityManager, type: string, step: number, window: string, params: unknown[], batch: number): Promise<number> {
-  const rows: { id: string; code: string; unitPath: string; dueAt: Date; assigneeId: string | null }[] = await m.query(
-    `WITH due AS (
+async function announce(
+  m: EntityManager,
+  type: string,
+  step: number,
+  window: string,
+  params: unknown[],
+  batch: number,
+): Promise<number> {
+  const rows: { id: string; code: string; unitPath: string; dueAt: Date; assigneeId: string | null }[] =
+    await m.query(
+      `WITH due AS (
        SELECT d.id FROM dossier d
        WHERE d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED' AND ${window}
          AND NOT EXISTS (SELECT 1 FROM overdue_notice n WHERE n.dossier_id = d.id AND n.step_order = ${step})
@@ -45,22 +65,35 @@ async function announce(m: EntityManager, type: string, step: number, window: st
      SELECT d.id, d.code, d.unit_path AS "unitPath", d.due_at AS "dueAt", s.assignee_id AS "assigneeId"
      FROM noticed JOIN dossier d ON d.id = noticed.dossier_id
      LEFT JOIN dossier_step s ON s.dossier_id = d.id AND s.step_order = d.current_step`,
-    params,
-  );
+      params,
+    );
   await appendEvents(
     m,
     rows.map((r): NewEvent => ({
       type,
       unitPath: r.unitPath,
       aggregateId: r.id,
-      payload: { id: r.id, code: r.code, unitCode: unitCodeOf(r.unitPath), dueAt: r.dueAt, assigneeId: r.assigneeId },
+      payload: {
+        id: r.id,
+        code: r.code,
+        unitCode: unitCodeOf(r.unitPath),
+        dueAt: r.dueAt,
+        assigneeId: r.assigneeId,
+      },
     })),
   );
   return rows.length;
 }
 
 async function announceSteps(m: EntityManager, now: Date, batch: number): Promise<number> {
-  const rows: { id: string; code: string; unitPath: string; step: number; dueAt: Date; assigneeId: string | null }[] = await m.query(
+  const rows: {
+    id: string;
+    code: string;
+    unitPath: string;
+    step: number;
+    dueAt: Date;
+    assigneeId: string | null;
+  }[] = await m.query(
     `WITH due AS (
        SELECT s.dossier_id, s.step_order FROM dossier_step s
        JOIN dossier d ON d.id = s.dossier_id AND d.current_step = s.step_order
@@ -83,7 +116,14 @@ async function announceSteps(m: EntityManager, now: Date, batch: number): Promis
       type: 'dossier.step_overdue',
       unitPath: r.unitPath,
       aggregateId: r.id,
-      payload: { id: r.id, code: r.code, unitCode: unitCodeOf(r.unitPath), step: r.step, dueAt: r.dueAt, assigneeId: r.assigneeId },
+      payload: {
+        id: r.id,
+        code: r.code,
+        unitCode: unitCodeOf(r.unitPath),
+        step: r.step,
+        dueAt: r.dueAt,
+        assigneeId: r.assigneeId,
+      },
     })),
   );
   return rows.length;

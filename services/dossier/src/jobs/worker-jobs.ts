@@ -46,7 +46,11 @@ export async function startDossierJobs(options: {
   }, RELAY_INTERVAL_MS);
 
   const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix });
-  await sweeps.upsertJobScheduler('deadline-sweep', { every: options.sweepEveryMs ?? 60_000 }, { name: 'sweep' });
+  await sweeps.upsertJobScheduler(
+    'deadline-sweep',
+    { every: options.sweepEveryMs ?? 60_000 },
+    { name: 'sweep' },
+  );
   const sweeper = new Worker(
     SWEEP_QUEUE,
     async () => {

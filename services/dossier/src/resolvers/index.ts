@@ -3,6 +3,7 @@ import { isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import { checkFirst, scalarResolvers, toConnection } from '@eiso/graphql';
 import * as actions from '../actions';
+import { importDossiers } from '../import';
 import type { DossierContext } from '../context';
 import type { Resolvers } from '../generated/graphql';
 import type { DossierRow } from '../db/rows';
@@ -44,9 +45,7 @@ export const dossierResolvers: Resolvers = {
     }),
     returnResult: async (_, { input }, ctx) => ({ dossier: await actions.returnResult(ctx, input) }),
     recordFeedback: async (_, { input }, ctx) => ({ dossier: await actions.recordFeedback(ctx, input) }),
-    importDossiers: () => {
-      throw errors.badInput('importDossiers is not available in this version yet', 'dossiers');
-    },
+    importDossiers: (_, { input }, ctx) => importDossiers(ctx, input.dossiers),
   },
   AdministrativeUnit: {
     __resolveReference: (ref) => ({ id: ref.id }),

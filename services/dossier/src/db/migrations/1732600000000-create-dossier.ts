@@ -78,7 +78,9 @@ export class CreateDossier1732600000000 implements MigrationInterface {
       `CREATE INDEX dossier_step_queue ON dossier_step (assignee_id, due_at) WHERE started_at IS NOT NULL AND completed_at IS NULL`,
     );
     // The sweep: running steps past their due time.
-    await q.query(`CREATE INDEX dossier_step_due ON dossier_step (due_at) WHERE started_at IS NOT NULL AND completed_at IS NULL`);
+    await q.query(
+      `CREATE INDEX dossier_step_due ON dossier_step (due_at) WHERE started_at IS NOT NULL AND completed_at IS NULL`,
+    );
     await q.query(`
       CREATE TABLE dossier_pause (
         dossier_id uuid NOT NULL REFERENCES dossier(id),
