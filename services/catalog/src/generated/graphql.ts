@@ -209,7 +209,10 @@ export type Process = {
   owner: AdministrativeUnit;
   /** The owner's materialized path. */
   ownerPath: Scalars['String']['output'];
+  ownerUnitId: Scalars['ID']['output'];
   procedure: Procedure;
+  /** The procedure's id and the owner's, flat, for replicas. */
+  procedureId: Scalars['ID']['output'];
   /** The date by which a pending legal change requires this process to be revised; null when none. */
   reviewDueBy: Maybe<Scalars['Date']['output']>;
   /** Status today (Asia/Ho_Chi_Minh). */
@@ -349,7 +352,9 @@ export type TargetTime = {
   owner: AdministrativeUnit;
   /** The owner's materialized path, so a replica can find the nearest owner of any unit. */
   ownerPath: Scalars['String']['output'];
+  ownerUnitId: Scalars['ID']['output'];
   procedure: Procedure;
+  procedureId: Scalars['ID']['output'];
   targetDays: Scalars['Float']['output'];
 };
 
@@ -673,7 +678,9 @@ export type ProcessResolvers<ContextType = CatalogContext, ParentType extends Re
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   owner?: Resolver<ResolversTypes['AdministrativeUnit'], ParentType, ContextType>;
   ownerPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerUnitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   procedure?: Resolver<ResolversTypes['Procedure'], ParentType, ContextType>;
+  procedureId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   reviewDueBy?: Resolver<Maybe<ResolversTypes['Date']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['ProcessStatus'], ParentType, ContextType>;
   steps?: Resolver<Array<ResolversTypes['ProcessStep']>, ParentType, ContextType>;
@@ -724,7 +731,9 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
 export type TargetTimeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['TargetTime'] = ResolversParentTypes['TargetTime']> = ResolversObject<{
   owner?: Resolver<ResolversTypes['AdministrativeUnit'], ParentType, ContextType>;
   ownerPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerUnitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   procedure?: Resolver<ResolversTypes['Procedure'], ParentType, ContextType>;
+  procedureId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   targetDays?: Resolver<ResolversTypes['Float'], ParentType, ContextType>;
 }>;
 

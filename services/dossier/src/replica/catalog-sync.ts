@@ -13,8 +13,8 @@ const FEED = `query CatalogReplica($since: DateTime, $after: String) {
     edges { node {
       changedAt
       procedure { id code name level authority statutoryDays fee }
-      targetTime { procedure { id } owner { id } ownerPath targetDays }
-      process { id version effectiveFrom ownerPath owner { id } procedure { id } steps { order name role durationHours } }
+      targetTime { procedureId ownerUnitId ownerPath targetDays }
+      process { id version effectiveFrom ownerPath ownerUnitId procedureId steps { order name role durationHours } }
     } }
   }
 }`;
@@ -31,8 +31,8 @@ interface FeedNode {
     fee: string | null;
   } | null;
   targetTime: {
-    procedure: { id: string };
-    owner: { id: string };
+    procedureId: string;
+    ownerUnitId: string;
     ownerPath: string;
     targetDays: number;
   } | null;
@@ -41,8 +41,8 @@ interface FeedNode {
     version: number;
     effectiveFrom: string;
     ownerPath: string;
-    owner: { id: string };
-    procedure: { id: string };
+    ownerUnitId: string;
+    procedureId: string;
     steps: { order: number; name: string; role: string; durationHours: number }[];
   } | null;
 }
@@ -116,8 +116,8 @@ async function applyChanges(db: DataSource, nodes: FeedNode[]): Promise<void> {
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::numeric[])
          ON CONFLICT (procedure_id, owner_unit_id) DO UPDATE SET owner_path = excluded.owner_path, target_days = excluded.target_days`,
         [
-          targets.map((t) => t.procedure.id),
-          targets.map((t) => t.owner.id),
+          targets.map((t) => t.procedureId),
+          targets.map((t) => t.ownerUnitId),
           targets.map((t) => t.ownerPath),
           targets.map((t) => t.targetDays),
         ],
@@ -130,8 +130,8 @@ async function applyChanges(db: DataSource, nodes: FeedNode[]): Promise<void> {
          ON CONFLICT (id) DO UPDATE SET steps = excluded.steps, effective_from = excluded.effective_from`,
         [
           processes.map((p) => p.id),
-          processes.map((p) => p.procedure.id),
-          processes.map((p) => p.owner.id),
+          processes.map((p) => p.procedureId),
+          processes.map((p) => p.ownerUnitId),
           processes.map((p) => p.ownerPath),
           processes.map((p) => p.version),
           processes.map((p) => JSON.stringify(p.steps)),
