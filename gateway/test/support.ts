@@ -10,14 +10,22 @@ type Service = 'org' | 'catalog' | 'dossier';
 
 /** Starts org (seeded with the given provinces, or the whole country) and the other services asked for. */
 export function startEisoStack(
-  options: { provinceCodes?: string[]; services?: Service[] } = {},
+  options: { provinceCodes?: string[]; services?: Service[]; dossiers?: number } = {},
 ): Promise<Stack> {
   const wanted = options.services ?? ['org'];
   const services: StackService[] = [
     { ...orgModule, seed: (env) => orgModule.seed(env, { provinceCodes: options.provinceCodes }) },
   ];
   if (wanted.includes('catalog')) services.push(catalogModule);
-  if (wanted.includes('dossier')) services.push(dossierModule);
+  // Dossiers are seeded only when a test asks for some (its own counts stay exact otherwise).
+  if (wanted.includes('dossier')) {
+    services.push({
+      ...dossierModule,
+      seed: options.dossiers
+        ? (env) => dossierModule.seed({ ...env, EISO_SEED_DOSSIERS: String(options.dossiers) })
+        : undefined,
+    });
+  }
   return startStack({
     services,
     seed: true,

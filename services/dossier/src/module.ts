@@ -3,6 +3,7 @@ import { createLogger } from '@eiso/logging';
 import { loadDossierConfig, loadDossierDatabaseConfig } from './config';
 import { migrateDossier } from './db/database';
 import { startDossierService } from './subgraph';
+import { DEFAULT_SEED_DOSSIERS, seedDossiersIfEmpty } from './seed';
 
 type Env = NodeJS.ProcessEnv;
 
@@ -15,6 +16,13 @@ export const dossierModule = {
   /** Its second entry point: the outbox relay and the deadline sweep. */
   worker: 'src/worker.ts',
   migrate: (env: Env) => migrateDossier(loadDossierDatabaseConfig(env)),
+  /** A year of demo dossiers (EISO_SEED_DOSSIERS, default 20,000); org and catalog must be running. */
+  seed: (env: Env, options: { progress?: (message: string) => void } = {}) =>
+    seedDossiersIfEmpty(
+      loadDossierConfig(env),
+      Number(env.EISO_SEED_DOSSIERS ?? DEFAULT_SEED_DOSSIERS),
+      options.progress ?? (() => undefined),
+    ),
   start: (env: Env) => {
     const config = loadDossierConfig(env);
     return startDossierService(config, createLogger('dossier', config.LOG_LEVEL));
