@@ -16,7 +16,7 @@ export const dossierModule = {
   /** Its second entry point: the outbox relay and the deadline sweep. */
   worker: 'src/worker.ts',
   migrate: (env: Env) => migrateDossier(loadDossierDatabaseConfig(env)),
-  /** A year of demo dossiers (EISO_SEED_DOSSIERS, default 20,000); org and catalog must be running. */
+  /** A year of demo dossiers (EISO_SEED_DOSSIERS, default 10,000); org and catalog must be running. */
   seed: (env: Env, options: { progress?: (message: string) => void } = {}) =>
     seedDossiersIfEmpty(
       loadDossierConfig(env),

@@ -1,4 +1,5 @@
 import { scalarResolvers } from '@eiso/graphql';
+import { JSONResolver } from 'graphql-scalars';
 import type { Resolvers } from '../generated/graphql';
 import { queryResolvers } from './query';
 import { mutationResolvers } from './mutation';
@@ -8,6 +9,7 @@ import { processResolvers, processReviewResolvers } from './process';
 
 export const catalogResolvers: Resolvers = {
   ...scalarResolvers,
+  JSON: JSONResolver,
   Query: queryResolvers,
   Mutation: mutationResolvers,
   AdministrativeUnit: unitResolvers,

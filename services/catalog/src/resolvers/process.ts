@@ -13,6 +13,7 @@ export const processResolvers: ProcessResolvers = {
   approvedBy: (process) => (process.approvedBy ? { id: process.approvedBy } : null),
   procedure: async (process, _, ctx) => (await ctx.loaders.procedureById.load(process.procedureId))!,
   owner: (process) => ({ id: process.ownerUnitId }),
+  stepsJson: (process) => process.steps,
   reviewDueBy: (process, _, ctx) =>
     ctx.loaders.reviewDueBy.load(pairKey(process.procedureId, process.ownerUnitId)),
 };

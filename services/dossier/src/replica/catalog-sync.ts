@@ -14,7 +14,7 @@ const FEED = `query CatalogReplica($since: DateTime, $after: String) {
       changedAt
       procedure { id code name level authority statutoryDays fee }
       targetTime { procedureId ownerUnitId ownerPath targetDays }
-      process { id version effectiveFrom ownerPath ownerUnitId procedureId steps { order name role durationHours } }
+      process { id version effectiveFrom ownerPath ownerUnitId procedureId stepsJson }
     } }
   }
 }`;
@@ -43,7 +43,7 @@ interface FeedNode {
     ownerPath: string;
     ownerUnitId: string;
     procedureId: string;
-    steps: { order: number; name: string; role: string; durationHours: number }[];
+    stepsJson: { order: number; name: string; role: string; durationHours: number }[];
   } | null;
 }
 interface FeedPage {
@@ -134,7 +134,7 @@ async function applyChanges(db: DataSource, nodes: FeedNode[]): Promise<void> {
           processes.map((p) => p.ownerUnitId),
           processes.map((p) => p.ownerPath),
           processes.map((p) => p.version),
-          processes.map((p) => JSON.stringify(p.steps)),
+          processes.map((p) => JSON.stringify(p.stepsJson)),
           processes.map((p) => p.effectiveFrom),
         ],
       );

@@ -1,5 +1,5 @@
 /**
- * The dossier demo seed: a year of dossiers (EISO_SEED_DOSSIERS, default 20,000) for a sample of
+ * The dossier demo seed: a year of dossiers (EISO_SEED_DOSSIERS, default 10,000) for a sample of
  * units in every province and ministry. Needs org and catalog running (their APIs feed the unit and
  * catalog replicas, and name the officials).
  */
@@ -15,7 +15,7 @@ import { planDemoDossiers, type SeedProcedure } from './plan';
 import { isDossierSeeded, writeDemoDossiers, DEMO_PIN } from './write';
 
 export { DEMO_PIN };
-export const DEFAULT_SEED_DOSSIERS = 20_000;
+export const DEFAULT_SEED_DOSSIERS = 10_000;
 
 export async function seedDossiersIfEmpty(
   config: DossierConfig,
