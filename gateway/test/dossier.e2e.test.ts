@@ -480,3 +480,34 @@ describe('importing legacy dossiers', () => {
     ]);
   });
 });
+
+describe('what the service-quality index scores', () => {
+  it('records fee, online payment, digitization and an electronic result, with the national codes', async () => {
+    const received = await receive('receiver', { channel: 'ONLINE', paidOnline: true });
+    const d = received.data.receiveDossier.dossier;
+    const fields = `query($c: String!) { dossier(code: $c) { feeDue paidOnline digitized electronicResult nationalStatusCode nationalChannelCode version } }`;
+    expect((await gql(fields, { c: d.code }, 'receiver')).data.dossier).toMatchObject({
+      paidOnline: true,
+      digitized: true,
+      electronicResult: false,
+      nationalStatusCode: 2,
+      nationalChannelCode: 2,
+    });
+    let version = 1;
+    const roles = procedure.steps.map((s) => s.role.toLowerCase());
+    for (const role of roles) {
+      version = (
+        await gql(operation('CompleteStep'), { input: { dossierId: d.id, expectedVersion: version } }, role)
+      ).data.completeStep.dossier.version;
+    }
+    await gql(
+      operation('ReturnResult'),
+      { input: { dossierId: d.id, expectedVersion: version, electronicResult: true } },
+      'receiver',
+    );
+    expect((await gql(fields, { c: d.code }, 'receiver')).data.dossier).toMatchObject({
+      electronicResult: true,
+      nationalStatusCode: 10,
+    });
+  });
+});

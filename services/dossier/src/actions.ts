@@ -23,6 +23,8 @@ export async function receiveDossier(
     channel: Channel;
     applicant: { name: string; idNumber: string; phone?: string | null; email?: string | null };
     idempotencyKey: string;
+    paidOnline?: boolean | null;
+    digitized?: boolean | null;
   },
 ): Promise<DossierNode> {
   const caller = requireOfficial(ctx.caller);
@@ -68,6 +70,8 @@ export async function receiveDossier(
       pinHash: hashPin(pin),
       idempotencyKey: key,
       feeDue: procedure.fee,
+      paidOnline: input.paidOnline ?? false,
+      digitized: input.digitized ?? input.channel === 'ONLINE',
       receivedBy: caller.officialId,
       steps: plan.steps.map((s, i) => ({
         ...s,
@@ -274,14 +278,14 @@ export async function endDossier(
 
 export async function returnResult(
   ctx: DossierContext,
-  input: { dossierId: string; expectedVersion: number },
+  input: { dossierId: string; expectedVersion: number; electronicResult?: boolean | null },
 ) {
   await authorize(ctx, input.dossierId, ['RECEIVER']);
   return ctx.commands.act(input.dossierId, input.expectedVersion, 'returnResult', async (m, dossier) => {
-    await m.query(`UPDATE dossier SET status = 'RETURNED', returned_at = $2 WHERE id = $1`, [
-      dossier.id,
-      ctx.now(),
-    ]);
+    await m.query(
+      `UPDATE dossier SET status = 'RETURNED', returned_at = $2, electronic_result = $3 WHERE id = $1`,
+      [dossier.id, ctx.now(), input.electronicResult ?? false],
+    );
     return dossierEvent(
       'dossier.returned',
       { ...dossier, status: 'RETURNED' },

@@ -23,6 +23,8 @@ export interface NewDossier {
   pinHash: string;
   idempotencyKey: string;
   feeDue: string | null;
+  paidOnline: boolean;
+  digitized: boolean;
   receivedBy: string;
   steps: {
     order: number;
@@ -74,7 +76,7 @@ export class DossierCommands {
         `INSERT INTO dossier AS d (code, unit_id, unit_path, procedure_id, process_id, channel, status, received_at, received_day,
            due_at, appointment_due_at, current_step, applicant_name, applicant_id_number, applicant_phone, applicant_email,
            pin_hash, idempotency_key, fee_due, paid_online, digitized, received_by)
-         VALUES ($1, $2, $3, $4, $5, $6, 'RECEIVED', $7, $8, $9, $9, 1, $10, $11, $12, $13, $14, $15, $16, false, $17, $18)
+         VALUES ($1, $2, $3, $4, $5, $6, 'RECEIVED', $7, $8, $9, $9, 1, $10, $11, $12, $13, $14, $15, $16, $19, $17, $18)
          RETURNING ${DOSSIER_COLUMNS}`,
         [
           code,
@@ -93,8 +95,9 @@ export class DossierCommands {
           input.pinHash,
           input.idempotencyKey,
           input.feeDue,
-          input.channel === 'ONLINE',
+          input.digitized,
           input.receivedBy,
+          input.paidOnline,
         ],
       )) as DossierRow[];
       await insertSteps(m, dossier.id, input.steps);

@@ -21,6 +21,10 @@ export interface DossierRow {
   pinHash: string;
   feedbackRating: number | null;
   feedbackComment: string | null;
+  feeDue: string | null;
+  paidOnline: boolean;
+  digitized: boolean;
+  electronicResult: boolean;
 }
 
 /** A dossier as the graph carries it; `trackingPin` only in the answer to its receipt. */
@@ -57,7 +61,8 @@ export const DOSSIER_COLUMNS = `d.id, d.code, d.unit_id AS "unitId", d.unit_path
   d.process_id AS "processId", d.channel, d.status, d.version, d.received_at AS "receivedAt", d.due_at AS "dueAt",
   d.appointment_due_at AS "appointmentDueAt", d.completed_at AS "completedAt", d.returned_at AS "returnedAt",
   d.supplement_requests AS "supplementRequests", d.current_step AS "currentStep", d.applicant_name AS "applicantName",
-  d.pin_hash AS "pinHash", d.feedback_rating AS "feedbackRating", d.feedback_comment AS "feedbackComment"`;
+  d.pin_hash AS "pinHash", d.feedback_rating AS "feedbackRating", d.feedback_comment AS "feedbackComment",
+  d.fee_due AS "feeDue", d.paid_online AS "paidOnline", d.digitized, d.electronic_result AS "electronicResult"`;
 
 export const STEP_COLUMNS = `s.dossier_id AS "dossierId", s.step_order AS "order", s.name, s.role,
   s.duration_hours::float8 AS "durationHours", s.assignee_id AS "assigneeId", s.started_at AS "startedAt",

@@ -84,11 +84,20 @@ export type Dossier = {
   code: Scalars['String']['output'];
   completedAt: Maybe<Scalars['DateTime']['output']>;
   currentStep: Maybe<DossierStep>;
+  /** whether the dossier's documents were digitized at receipt, */
+  digitized: Scalars['Boolean']['output'];
   dueAt: Scalars['DateTime']['output'];
+  /** and whether the result was issued electronically. */
+  electronicResult: Scalars['Boolean']['output'];
+  /** What the service-quality index scores (Decision 766/2022): the fee due, whether it was paid online, */
+  feeDue: Maybe<Scalars['String']['output']>;
   feedback: Maybe<Feedback>;
   id: Scalars['ID']['output'];
+  /** The national portal's channel code: 1 in person, 2 online, 3 by post. */
+  nationalChannelCode: Scalars['Int']['output'];
   /** The national portal's status code (1–10). */
   nationalStatusCode: Scalars['Int']['output'];
+  paidOnline: Scalars['Boolean']['output'];
   pauses: Array<Pause>;
   procedure: Maybe<Procedure>;
   receivedAt: Scalars['DateTime']['output'];
@@ -339,7 +348,11 @@ export type QueryDossierStatusArgs = {
 export type ReceiveDossierInput = {
   applicant: ApplicantInput;
   channel: Channel;
+  /** The documents were digitized at receipt (default: true online, false otherwise). */
+  digitized?: InputMaybe<Scalars['Boolean']['input']>;
   idempotencyKey: Scalars['String']['input'];
+  /** The fee was paid online (default false). */
+  paidOnline?: InputMaybe<Scalars['Boolean']['input']>;
   procedureCode: Scalars['String']['input'];
   unitCode: Scalars['String']['input'];
 };
@@ -370,6 +383,8 @@ export type ResumeDossierInput = {
 
 export type ReturnResultInput = {
   dossierId: Scalars['ID']['input'];
+  /** The result was issued electronically (default false). */
+  electronicResult?: InputMaybe<Scalars['Boolean']['input']>;
   expectedVersion: Scalars['Int']['input'];
 };
 
@@ -650,10 +665,15 @@ export type DossierResolvers<ContextType = DossierContext, ParentType extends Re
   code?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   completedAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   currentStep?: Resolver<Maybe<ResolversTypes['DossierStep']>, ParentType, ContextType>;
+  digitized?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   dueAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;
+  electronicResult?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  feeDue?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   feedback?: Resolver<Maybe<ResolversTypes['Feedback']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  nationalChannelCode?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   nationalStatusCode?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paidOnline?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   pauses?: Resolver<Array<ResolversTypes['Pause']>, ParentType, ContextType>;
   procedure?: Resolver<Maybe<ResolversTypes['Procedure']>, ParentType, ContextType>;
   receivedAt?: Resolver<ResolversTypes['DateTime'], ParentType, ContextType>;

@@ -7,7 +7,7 @@ import { importDossiers } from '../import';
 import type { DossierContext } from '../context';
 import type { Resolvers } from '../generated/graphql';
 import type { DossierRow } from '../db/rows';
-import { nationalStatusCode } from '../domain/lifecycle';
+import { nationalChannelCode, nationalStatusCode } from '../domain/lifecycle';
 import { verifyPin } from '../domain/codes';
 import { timelinessOf, DUE_SOON_HOURS, type Timeliness } from '../domain/timeliness';
 
@@ -150,6 +150,7 @@ export const dossierResolvers: Resolvers = {
     feedback: (d) =>
       d.feedbackRating === null ? null : { rating: d.feedbackRating, comment: d.feedbackComment },
     nationalStatusCode: (d) => nationalStatusCode(d.status),
+    nationalChannelCode: (d) => nationalChannelCode(d.channel),
   },
   PublicDossier: {
     timeliness: (d, _, ctx) => timeliness(d, ctx),
