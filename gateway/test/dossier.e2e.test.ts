@@ -511,3 +511,24 @@ describe('what the service-quality index scores', () => {
     });
   });
 });
+
+describe('assigning the next step', () => {
+  it("goes only to an official of the dossier's unit who holds the step's role", async () => {
+    tokens['handler96'] = await tokenFor(stack, 'handler.96');
+    ids['handler96'] = (await gql('{ me { id } }', {}, 'handler96')).data.me.id;
+    const d = (await receive()).data.receiveDossier.dossier;
+    const complete = (assignee: string) =>
+      gql(
+        operation('CompleteStep'),
+        { input: { dossierId: d.id, expectedVersion: 1, nextAssigneeId: assignee } },
+        'receiver',
+      );
+    for (const wrong of [ids.handler96, ids.leader, '00000000-0000-4000-8000-000000000000', 'not-an-id']) {
+      const refused = await complete(wrong);
+      expect(refused.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'nextAssigneeId' });
+    }
+    const detail = await gql(operation('DossierDetail'), { code: d.code }, 'receiver');
+    expect(detail.data.dossier.version).toBe(1);
+    expect((await complete(ids.handler)).data.completeStep.dossier.currentStep.assignee.id).toBe(ids.handler);
+  });
+});

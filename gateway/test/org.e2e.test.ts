@@ -291,3 +291,21 @@ describe('the gateway', () => {
     expect((await response.json()).errors[0].extensions.code).toBe('BAD_USER_INPUT');
   });
 });
+
+describe('the official directory', () => {
+  it('pages through every official for a SYSTEM_ADMIN and is refused to others', async () => {
+    const admin = await cliToken('admin');
+    const query = `query($after: String) { officialDirectory(first: 5000, after: $after) { next entries { id username unitPath roles } } }`;
+    let after: string | null = null;
+    let count = 0;
+    do {
+      const { data, errors }: any = await gql(query, { after }, bearer(admin));
+      expect(errors).toBeUndefined();
+      count += data.officialDirectory.entries.length;
+      after = data.officialDirectory.next;
+    } while (after);
+    expect(count).toBeGreaterThan(45_000);
+    expect(errorCodes(await gql(query, {}, bearer(handlerToken)))).toEqual(['FORBIDDEN']);
+    expect(errorCodes(await gql(query, {}))).toEqual(['UNAUTHENTICATED']);
+  });
+});

@@ -1,3 +1,4 @@
 export * from './directory';
 export * from './sync';
 export * from './migration';
+export * from './officials';

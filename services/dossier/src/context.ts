@@ -1,6 +1,6 @@
 import type DataLoader from 'dataloader';
 import type { WorkingCalendar } from '@eiso/calendar';
-import { createDirectoryLoaders, type DirectoryLoaders, type UnitDirectory } from '@eiso/directory';
+import { createDirectoryLoaders, type DirectoryLoaders, type OfficialDirectory, type UnitDirectory } from '@eiso/directory';
 import { groupedLoader, keyedLoader, type CursorCodec } from '@eiso/graphql';
 import type { RequestScope } from '@eiso/server';
 import type { DossierCommands } from './db/commands';
@@ -12,6 +12,8 @@ export interface DossierContext extends RequestScope {
   queries: DossierQueries;
   commands: DossierCommands;
   directory: UnitDirectory;
+  /** Who may be assigned a step (org's officials, replicated). */
+  officials: OfficialDirectory;
   calendar: WorkingCalendar;
   cursors: CursorCodec;
   /** The request's clock (one instant for the whole answer, so timeliness agrees everywhere in it). */

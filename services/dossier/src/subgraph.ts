@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
 import { nationalCalendar } from '@eiso/calendar';
-import { keepUnitDirectorySynced, UnitDirectory } from '@eiso/directory';
+import { keepUnitDirectorySynced, OfficialDirectory, syncOfficialDirectory, UnitDirectory } from '@eiso/directory';
 import { CursorCodec } from '@eiso/graphql';
 import type { Logger } from '@eiso/logging';
 import { startSubgraph, type RunningSubgraph } from '@eiso/server';
@@ -42,6 +42,14 @@ export async function startDossierService(
       log,
     },
   );
+  const orgSource = { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
+  const syncOfficials = () => syncOfficialDirectory(dataSource, orgSource);
+  log(`official directory synced: ${await retry(syncOfficials, config.REPLICA_STARTUP_TIMEOUT_MS)} officials`);
+  const officialsTimer = setInterval(
+    () => syncOfficials().catch((error: unknown) => log('official directory sync failed', error)),
+    config.DIRECTORY_SYNC_INTERVAL_MS,
+  );
+  officialsTimer.unref();
   const catalogSource = { catalogUrl: config.CATALOG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
   const syncCatalog = () => syncCatalogReplica(dataSource, catalogSource);
   log(`catalog replica synced: ${await retry(syncCatalog, config.REPLICA_STARTUP_TIMEOUT_MS)} changes`);
@@ -52,6 +60,7 @@ export async function startDossierService(
   timer.unref();
 
   const queries = new DossierQueries(dataSource);
+  const officials = new OfficialDirectory(dataSource);
   const commands = new DossierCommands(dataSource);
   const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
   const running = await startSubgraph<Omit<DossierContext, 'caller' | 'requestId' | 'logger'>>(
@@ -68,6 +77,7 @@ export async function startDossierService(
           queries,
           commands,
           directory,
+          officials,
           calendar: nationalCalendar,
           cursors,
           now: () => now,
@@ -85,6 +95,7 @@ export async function startDossierService(
     syncCatalog,
     stop: async () => {
       clearInterval(timer);
+      clearInterval(officialsTimer);
       stopDirectorySync();
       await running.stop();
       await dataSource.destroy();

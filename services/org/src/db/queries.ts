@@ -65,6 +65,16 @@ export class OrgQueries {
     return pageByCode(qb, afterCode, limit);
   }
 
+  /** Officials with their unit's path, in username order (the directory other services keep). */
+  officialDirectory(afterUsername: string | undefined, limit: number) {
+    return this.db.query(
+      `SELECT o.id, o.username, o.unit_id AS "unitId", u.path AS "unitPath", o.roles
+       FROM official o JOIN administrative_unit u ON u.id = o.unit_id
+       WHERE ($1::text IS NULL OR o.username > $1) ORDER BY o.username LIMIT $2`,
+      [afterUsername ?? null, limit],
+    ) as Promise<{ id: string; username: string; unitId: string; unitPath: string; roles: string[] }[]>;
+  }
+
   async listOfficials(unitId: string, afterUsername: string | undefined, limit: number) {
     const qb = this.officials.createQueryBuilder('o').where('o.unitId = :unitId', { unitId });
     const total = await qb.getCount();

@@ -76,6 +76,22 @@ export type OfficialConnection = {
   totalCount: Scalars['Int']['output'];
 };
 
+export type OfficialDirectoryEntry = {
+  __typename?: 'OfficialDirectoryEntry';
+  id: Scalars['ID']['output'];
+  roles: Array<Role>;
+  unitId: Scalars['ID']['output'];
+  unitPath: Scalars['String']['output'];
+  username: Scalars['String']['output'];
+};
+
+export type OfficialDirectoryPage = {
+  __typename?: 'OfficialDirectoryPage';
+  entries: Array<OfficialDirectoryEntry>;
+  /** Pass as after for the next page; null on the last. */
+  next: Maybe<Scalars['String']['output']>;
+};
+
 export type OfficialEdge = {
   __typename?: 'OfficialEdge';
   cursor: Scalars['String']['output'];
@@ -94,6 +110,11 @@ export type Query = {
   me: Maybe<Official>;
   /** An official by username, within the caller's scope. */
   official: Maybe<Official>;
+  /**
+   * Every official with their unit, in username order, for the services that keep a directory of
+   * officials (to check who a step may be assigned to). SYSTEM_ADMIN only; up to 5,000 a page.
+   */
+  officialDirectory: OfficialDirectoryPage;
   /** A unit by its code (statistical code for provinces, districts and communes). Public. */
   unit: Maybe<AdministrativeUnit>;
   /**
@@ -108,6 +129,12 @@ export type Query = {
 
 export type QueryOfficialArgs = {
   username: Scalars['String']['input'];
+};
+
+
+export type QueryOfficialDirectoryArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first: Scalars['Int']['input'];
 };
 
 
@@ -271,6 +298,8 @@ export type ResolversTypes = ResolversObject<{
   FieldSet: ResolverTypeWrapper<Scalars['FieldSet']['output']>;
   Official: ResolverTypeWrapper<OfficialEntity>;
   OfficialConnection: ResolverTypeWrapper<Omit<OfficialConnection, 'edges'> & { edges: Array<ResolversTypes['OfficialEdge']> }>;
+  OfficialDirectoryEntry: ResolverTypeWrapper<OfficialDirectoryEntry>;
+  OfficialDirectoryPage: ResolverTypeWrapper<OfficialDirectoryPage>;
   OfficialEdge: ResolverTypeWrapper<Omit<OfficialEdge, 'node'> & { node: ResolversTypes['Official'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
@@ -294,6 +323,8 @@ export type ResolversParentTypes = ResolversObject<{
   FieldSet: Scalars['FieldSet']['output'];
   Official: OfficialEntity;
   OfficialConnection: Omit<OfficialConnection, 'edges'> & { edges: Array<ResolversParentTypes['OfficialEdge']> };
+  OfficialDirectoryEntry: OfficialDirectoryEntry;
+  OfficialDirectoryPage: OfficialDirectoryPage;
   OfficialEdge: Omit<OfficialEdge, 'node'> & { node: ResolversParentTypes['Official'] };
   PageInfo: PageInfo;
   Query: Record<PropertyKey, never>;
@@ -371,6 +402,19 @@ export type OfficialConnectionResolvers<ContextType = OrgContext, ParentType ext
   totalCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type OfficialDirectoryEntryResolvers<ContextType = OrgContext, ParentType extends ResolversParentTypes['OfficialDirectoryEntry'] = ResolversParentTypes['OfficialDirectoryEntry']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
+  unitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  unitPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  username?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type OfficialDirectoryPageResolvers<ContextType = OrgContext, ParentType extends ResolversParentTypes['OfficialDirectoryPage'] = ResolversParentTypes['OfficialDirectoryPage']> = ResolversObject<{
+  entries?: Resolver<Array<ResolversTypes['OfficialDirectoryEntry']>, ParentType, ContextType>;
+  next?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type OfficialEdgeResolvers<ContextType = OrgContext, ParentType extends ResolversParentTypes['OfficialEdge'] = ResolversParentTypes['OfficialEdge']> = ResolversObject<{
   cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   node?: Resolver<ResolversTypes['Official'], ParentType, ContextType>;
@@ -384,6 +428,7 @@ export type PageInfoResolvers<ContextType = OrgContext, ParentType extends Resol
 export type QueryResolvers<ContextType = OrgContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   me?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType>;
   official?: Resolver<Maybe<ResolversTypes['Official']>, ParentType, ContextType, RequireFields<QueryOfficialArgs, 'username'>>;
+  officialDirectory?: Resolver<ResolversTypes['OfficialDirectoryPage'], ParentType, ContextType, RequireFields<QueryOfficialDirectoryArgs, 'first'>>;
   unit?: Resolver<Maybe<ResolversTypes['AdministrativeUnit']>, ParentType, ContextType, RequireFields<QueryUnitArgs, 'code'>>;
   units?: Resolver<ResolversTypes['UnitConnection'], ParentType, ContextType, RequireFields<QueryUnitsArgs, 'first' | 'includeAgencies' | 'includeDissolved' | 'level'>>;
 }>;
@@ -410,6 +455,8 @@ export type Resolvers<ContextType = OrgContext> = ResolversObject<{
   FieldSet?: GraphQLScalarType;
   Official?: OfficialResolvers<ContextType>;
   OfficialConnection?: OfficialConnectionResolvers<ContextType>;
+  OfficialDirectoryEntry?: OfficialDirectoryEntryResolvers<ContextType>;
+  OfficialDirectoryPage?: OfficialDirectoryPageResolvers<ContextType>;
   OfficialEdge?: OfficialEdgeResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { createUnitDirectoryTable } from '@eiso/directory';
+import { createOfficialDirectoryTable, createUnitDirectoryTable } from '@eiso/directory';
 import { createOutboxTable } from '@eiso/outbox';
 
 /**
@@ -13,6 +13,7 @@ export class CreateDossier1732600000000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     await createUnitDirectoryTable(q);
+    await createOfficialDirectoryTable(q);
     await createOutboxTable(q);
     await this.catalogReplica(q);
     await q.query(`
@@ -186,6 +187,7 @@ export class CreateDossier1732600000000 implements MigrationInterface {
       'catalog_target',
       'catalog_procedure',
       'outbox',
+      'official_directory',
       'unit_directory',
     ]) {
       await q.query(`DROP TABLE ${table}`);

@@ -1,0 +1,97 @@
+/**
+ * A directory of officials (id, unit, roles), kept by services that assign work to people: the
+ * dossier service checks that a step goes to an official of the dossier's unit with the step's
+ * role. Pulled from org's `officialDirectory` (a batch read, signed as a system caller).
+ */
+import type { QueryRunner, DataSource } from 'typeorm';
+import { signCallerContext, type Caller } from '@eiso/auth';
+
+export interface DirectoryOfficial {
+  id: string;
+  unitId: string;
+  unitPath: string;
+  roles: string[];
+}
+
+export async function createOfficialDirectoryTable(q: QueryRunner): Promise<void> {
+  await q.query(`
+    CREATE TABLE official_directory (
+      id        uuid PRIMARY KEY,
+      username  varchar(64) NOT NULL,
+      unit_id   uuid NOT NULL,
+      unit_path text COLLATE "C" NOT NULL,
+      roles     text[] NOT NULL,
+      synced_at timestamptz NOT NULL DEFAULT now()
+    )`);
+}
+
+export class OfficialDirectory {
+  constructor(private readonly db: DataSource) {}
+
+  async byId(id: string): Promise<DirectoryOfficial | null> {
+    if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
+    const rows = await this.db.query(
+      `SELECT id, unit_id AS "unitId", unit_path AS "unitPath", roles FROM official_directory WHERE id = $1`,
+      [id],
+    );
+    return rows[0] ?? null;
+  }
+}
+
+const SYSTEM: Caller = {
+  kind: 'official',
+  officialId: '00000000-0000-4000-8000-000000000000',
+  username: 'eiso-directory-sync',
+  unitId: '00000000-0000-4000-8000-000000000000',
+  unitCode: 'VN',
+  unitPath: '/VN/',
+  roles: ['SYSTEM_ADMIN'],
+};
+
+const QUERY = `query OfficialDirectory($after: String) {
+  officialDirectory(first: 5000, after: $after) { next entries { id username unitId unitPath roles } }
+}`;
+
+interface Page {
+  officialDirectory: { next: string | null; entries: (DirectoryOfficial & { username: string })[] };
+}
+
+export async function syncOfficialDirectory(db: DataSource, source: { orgUrl: string; signingSecret: string }): Promise<number> {
+  let after: string | null = null;
+  let total = 0;
+  do {
+    const requestId = `official-directory-${Date.now()}`;
+    const response = await fetch(source.orgUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-request-id': requestId,
+        ...signCallerContext(SYSTEM, { requestId, query: QUERY }, source.signingSecret),
+      },
+      body: JSON.stringify({ query: QUERY, variables: { after } }),
+      signal: AbortSignal.timeout(30_000),
+    });
+    const body = (await response.json()) as { data?: Page; errors?: { message: string }[] };
+    if (!body.data) throw new Error(`org answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ')}`);
+    const entries = body.data.officialDirectory.entries;
+    if (entries.length) {
+      await db.query(
+        `INSERT INTO official_directory (id, username, unit_id, unit_path, roles, synced_at)
+         SELECT id, username, unit_id, unit_path, ARRAY(SELECT jsonb_array_elements_text(roles)), now()
+         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[]) AS t(id, username, unit_id, unit_path, roles)
+         ON CONFLICT (id) DO UPDATE SET username = excluded.username, unit_id = excluded.unit_id,
+           unit_path = excluded.unit_path, roles = excluded.roles, synced_at = now()`,
+        [
+          entries.map((e) => e.id),
+          entries.map((e) => e.username),
+          entries.map((e) => e.unitId),
+          entries.map((e) => e.unitPath),
+          entries.map((e) => JSON.stringify(e.roles)),
+        ],
+      );
+    }
+    total += entries.length;
+    after = body.data.officialDirectory.next;
+  } while (after);
+  return total;
+}
