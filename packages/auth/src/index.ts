@@ -2,3 +2,4 @@ export * from './caller';
 export * from './jwt';
 export * from './context-signature';
 export * from './scope';
+export * from './signed-request';

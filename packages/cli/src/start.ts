@@ -81,7 +81,9 @@ export async function start(say: Say): Promise<void> {
       );
       await waitForHealthy(serviceUrl(service).replace(/\/graphql$/, '/health'), 60_000);
       if (service.worker) {
-        children.push(runChild(`${service.name}-worker`, service.dir, childEnv, () => stopAll(1), service.worker));
+        children.push(
+          runChild(`${service.name}-worker`, service.dir, childEnv, () => stopAll(1), service.worker),
+        );
       }
     }
     children.push(

@@ -4,7 +4,7 @@
  * role. Pulled from org's `officialDirectory` (a batch read, signed as a system caller).
  */
 import type { QueryRunner, DataSource } from 'typeorm';
-import { signCallerContext, type Caller } from '@eiso/auth';
+import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
 
 export interface DirectoryOfficial {
   id: string;
@@ -38,16 +38,6 @@ export class OfficialDirectory {
   }
 }
 
-const SYSTEM: Caller = {
-  kind: 'official',
-  officialId: '00000000-0000-4000-8000-000000000000',
-  username: 'eiso-directory-sync',
-  unitId: '00000000-0000-4000-8000-000000000000',
-  unitCode: 'VN',
-  unitPath: '/VN/',
-  roles: ['SYSTEM_ADMIN'],
-};
-
 const QUERY = `query OfficialDirectory($after: String) {
   officialDirectory(first: 5000, after: $after) { next entries { id username unitId unitPath roles } }
 }`;
@@ -56,24 +46,23 @@ interface Page {
   officialDirectory: { next: string | null; entries: (DirectoryOfficial & { username: string })[] };
 }
 
-export async function syncOfficialDirectory(db: DataSource, source: { orgUrl: string; signingSecret: string }): Promise<number> {
+export async function syncOfficialDirectory(
+  db: DataSource,
+  source: { orgUrl: string; signingSecret: string },
+): Promise<number> {
   let after: string | null = null;
   let total = 0;
   do {
-    const requestId = `official-directory-${Date.now()}`;
-    const response = await fetch(source.orgUrl, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'x-request-id': requestId,
-        ...signCallerContext(SYSTEM, { requestId, query: QUERY }, source.signingSecret),
+    const page: Page = await postSignedGraphQL<Page>(
+      source.orgUrl,
+      QUERY,
+      { after },
+      {
+        caller: SYSTEM_CALLER,
+        secret: source.signingSecret,
       },
-      body: JSON.stringify({ query: QUERY, variables: { after } }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    const body = (await response.json()) as { data?: Page; errors?: { message: string }[] };
-    if (!body.data) throw new Error(`org answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ')}`);
-    const entries = body.data.officialDirectory.entries;
+    );
+    const entries = page.officialDirectory.entries;
     if (entries.length) {
       await db.query(
         `INSERT INTO official_directory (id, username, unit_id, unit_path, roles, synced_at)
@@ -91,7 +80,7 @@ export async function syncOfficialDirectory(db: DataSource, source: { orgUrl: st
       );
     }
     total += entries.length;
-    after = body.data.officialDirectory.next;
+    after = page.officialDirectory.next;
   } while (after);
   return total;
 }

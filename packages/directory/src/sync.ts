@@ -4,7 +4,7 @@
  * units included), signed as the gateway signs, and upserts what it reads — ~12,000 units in
  * ~60 pages of 200.
  */
-import { ANONYMOUS, signCallerContext } from '@eiso/auth';
+import { ANONYMOUS, postSignedGraphQL } from '@eiso/auth';
 import type { DirectoryUnit, UnitDirectory } from './directory';
 
 const LEVELS = ['NATIONAL', 'MINISTRY', 'PROVINCE', 'DISTRICT', 'COMMUNE'] as const;
@@ -48,22 +48,13 @@ export async function syncUnitDirectory(directory: UnitDirectory, source: SyncSo
   return total;
 }
 
-async function fetchPage(source: SyncSource, variables: Record<string, unknown>): Promise<UnitsPage> {
-  const requestId = `directory-sync-${Date.now()}`;
-  const response = await fetch(source.orgUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      ...signCallerContext(ANONYMOUS, { requestId, query: UNITS_QUERY }, source.signingSecret),
-    },
-    body: JSON.stringify({ query: UNITS_QUERY, variables }),
-    signal: AbortSignal.timeout(15_000),
+function fetchPage(source: SyncSource, variables: Record<string, unknown>): Promise<UnitsPage> {
+  return postSignedGraphQL<UnitsPage>(source.orgUrl, UNITS_QUERY, variables, {
+    caller: ANONYMOUS,
+    secret: source.signingSecret,
+    requestId: `directory-sync-${Date.now()}`,
+    timeoutMs: 15_000,
   });
-  const body = (await response.json()) as { data?: UnitsPage; errors?: { message: string }[] };
-  if (!body.data)
-    throw new Error(`org answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ')}`);
-  return body.data;
 }
 
 /**

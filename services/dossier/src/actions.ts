@@ -118,7 +118,8 @@ export async function completeStep(
         );
       }
       const next = steps.find((s) => s.order === current.order + 1)!;
-    if (input.nextAssigneeId) await requireAssignable(ctx, input.nextAssigneeId, dossier.unitPath, next.role);
+      if (input.nextAssigneeId)
+        await requireAssignable(ctx, input.nextAssigneeId, dossier.unitPath, next.role);
       await m.query(
         `UPDATE dossier_step SET started_at = $3, due_at = $4, assignee_id = $5 WHERE dossier_id = $1 AND step_order = $2`,
         [
@@ -349,12 +350,18 @@ function canActOrRead(caller: OfficialCaller, unitPath: string): boolean {
 }
 
 /** The next step goes to an official of the dossier's unit (or a unit above it) who holds its role. */
-async function requireAssignable(ctx: DossierContext, officialId: string, unitPath: string, role: string): Promise<void> {
+async function requireAssignable(
+  ctx: DossierContext,
+  officialId: string,
+  unitPath: string,
+  role: string,
+): Promise<void> {
   const official = await ctx.officials.byId(officialId);
   if (!official || !unitPath.startsWith(official.unitPath)) {
-    throw errors.badInput('nextAssigneeId is not an official of the dossier\'s unit', 'nextAssigneeId');
+    throw errors.badInput("nextAssigneeId is not an official of the dossier's unit", 'nextAssigneeId');
   }
-  if (!official.roles.includes(role)) throw errors.badInput(`nextAssigneeId is not a ${role}`, 'nextAssigneeId');
+  if (!official.roles.includes(role))
+    throw errors.badInput(`nextAssigneeId is not a ${role}`, 'nextAssigneeId');
 }
 
 export function pathPrefixes(path: string): string[] {

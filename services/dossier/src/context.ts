@@ -1,6 +1,11 @@
 import type DataLoader from 'dataloader';
 import type { WorkingCalendar } from '@eiso/calendar';
-import { createDirectoryLoaders, type DirectoryLoaders, type OfficialDirectory, type UnitDirectory } from '@eiso/directory';
+import {
+  createDirectoryLoaders,
+  type DirectoryLoaders,
+  type OfficialDirectory,
+  type UnitDirectory,
+} from '@eiso/directory';
 import { groupedLoader, keyedLoader, type CursorCodec } from '@eiso/graphql';
 import type { RequestScope } from '@eiso/server';
 import type { DossierCommands } from './db/commands';

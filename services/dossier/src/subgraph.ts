@@ -2,7 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
 import { nationalCalendar } from '@eiso/calendar';
-import { keepUnitDirectorySynced, OfficialDirectory, syncOfficialDirectory, UnitDirectory } from '@eiso/directory';
+import {
+  keepUnitDirectorySynced,
+  OfficialDirectory,
+  syncOfficialDirectory,
+  UnitDirectory,
+} from '@eiso/directory';
 import { CursorCodec } from '@eiso/graphql';
 import type { Logger } from '@eiso/logging';
 import { startSubgraph, type RunningSubgraph } from '@eiso/server';
@@ -44,7 +49,9 @@ export async function startDossierService(
   );
   const orgSource = { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
   const syncOfficials = () => syncOfficialDirectory(dataSource, orgSource);
-  log(`official directory synced: ${await retry(syncOfficials, config.REPLICA_STARTUP_TIMEOUT_MS)} officials`);
+  log(
+    `official directory synced: ${await retry(syncOfficials, config.REPLICA_STARTUP_TIMEOUT_MS)} officials`,
+  );
   const officialsTimer = setInterval(
     () => syncOfficials().catch((error: unknown) => log('official directory sync failed', error)),
     config.DIRECTORY_SYNC_INTERVAL_MS,

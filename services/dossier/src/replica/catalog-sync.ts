@@ -4,7 +4,7 @@
  * road between services DESIGN.md allows. Each pull starts where the last stopped (a checkpoint
  * row), so after the first full load only changes travel.
  */
-import { ANONYMOUS, signCallerContext } from '@eiso/auth';
+import { ANONYMOUS, postSignedGraphQL } from '@eiso/auth';
 import type { DataSource } from 'typeorm';
 
 const FEED = `query CatalogReplica($since: DateTime, $after: String) {
@@ -142,20 +142,9 @@ async function applyChanges(db: DataSource, nodes: FeedNode[]): Promise<void> {
   });
 }
 
-async function fetchPage(source: CatalogSource, variables: Record<string, unknown>): Promise<FeedPage> {
-  const requestId = `catalog-replica-${Date.now()}`;
-  const response = await fetch(source.catalogUrl, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      'x-request-id': requestId,
-      ...signCallerContext(ANONYMOUS, { requestId, query: FEED }, source.signingSecret),
-    },
-    body: JSON.stringify({ query: FEED, variables }),
-    signal: AbortSignal.timeout(30_000),
+function fetchPage(source: CatalogSource, variables: Record<string, unknown>): Promise<FeedPage> {
+  return postSignedGraphQL<FeedPage>(source.catalogUrl, FEED, variables, {
+    caller: ANONYMOUS,
+    secret: source.signingSecret,
   });
-  const body = (await response.json()) as { data?: FeedPage; errors?: { message: string }[] };
-  if (!body.data)
-    throw new Error(`catalog answered ${response.status}: ${body.errors?.map((e) => e.message).join('; ')}`);
-  return body.data;
 }

@@ -31,14 +31,18 @@ export const queryResolvers: QueryResolvers = {
 
   officialDirectory: async (_, args, ctx) => {
     const caller = requireOfficial(ctx.caller);
-    if (!caller.roles.includes('SYSTEM_ADMIN')) throw errors.forbidden('The official directory is for SYSTEM_ADMIN callers');
+    if (!caller.roles.includes('SYSTEM_ADMIN'))
+      throw errors.forbidden('The official directory is for SYSTEM_ADMIN callers');
     if (!Number.isInteger(args.first) || args.first < 1 || args.first > 5000) {
       throw errors.badInput('"first" must be an integer from 1 to 5000', 'first');
     }
     const after = args.after ? String(ctx.cursors.decode(args.after, 'official-directory')[0]) : undefined;
     const rows = await ctx.queries.officialDirectory(after, args.first + 1);
     const entries = rows.slice(0, args.first);
-    const next = rows.length > args.first ? ctx.cursors.encode('official-directory', [entries[entries.length - 1].username]) : null;
+    const next =
+      rows.length > args.first
+        ? ctx.cursors.encode('official-directory', [entries[entries.length - 1].username])
+        : null;
     return { entries: entries.map((e) => ({ ...e, roles: e.roles as Role[] })), next };
   },
 
