@@ -56,6 +56,10 @@ export class CreateDossier1732600000000 implements MigrationInterface {
         UNIQUE (unit_id, idempotency_key)
       )`);
     await q.query(`CREATE INDEX dossier_unit_received ON dossier (unit_path, received_at DESC, id)`);
+    // Statistics count a subtree's open dossiers live: only open rows are indexed.
+    await q.query(
+      `CREATE INDEX dossier_open_unit ON dossier (unit_path, received_day) WHERE completed_at IS NULL`,
+    );
     await q.query(
       `CREATE INDEX dossier_open_due ON dossier (due_at) WHERE completed_at IS NULL AND status <> 'SUPPLEMENT_REQUESTED'`,
     );
