@@ -95,10 +95,12 @@ function main() {
       return run(process.execPath, [...TS, 'src/main.ts', ...args], path.join(ROOT, 'packages', 'cli'));
     case 'test':
       return run(process.execPath, [path.join(ROOT, 'scripts', 'test.cjs'), ...args]);
+    case 'bench':
+      return run(process.execPath, [...TS, 'unit-statistics.ts', ...args], path.join(ROOT, 'bench'));
     case 'compose':
       return run(process.execPath, [...TS, 'scripts/compose.ts'], path.join(ROOT, 'gateway'));
     default:
-      fail('usage: bootstrap.cjs start | test | eiso <command> | compose');
+      fail('usage: bootstrap.cjs start | test | eiso <command> | bench | compose');
   }
 }
 
