@@ -1,0 +1,4 @@
+export * from './domain/clauses';
+export * from './domain/nonconformity';
+export * from './domain/risk';
+export * from './domain/compliance';
