@@ -64,17 +64,19 @@ export interface CatalogSource {
 export async function syncCatalogReplica(db: DataSource, source: CatalogSource): Promise<number> {
   const [checkpoint] = await db.query(`SELECT since FROM replica_checkpoint WHERE name = 'catalog'`);
   const since: string | null = checkpoint ? new Date(checkpoint.since).toISOString() : null;
-  let after: string | null = null;
   let latest = since;
   let applied = 0;
-  do {
-    const page: FeedPage = await fetchPage(source, { since, after });
+  // Pipelined: the next page is on its way while this one is written.
+  let pending: Promise<FeedPage> | null = prefetch(source, { since, after: null });
+  while (pending) {
+    const page: FeedPage = await pending;
+    const { hasNextPage, endCursor } = page.catalogChanges.pageInfo;
+    pending = hasNextPage ? prefetch(source, { since, after: endCursor }) : null;
     const nodes = page.catalogChanges.edges.map((e) => e.node);
     await applyChanges(db, nodes);
     applied += nodes.length;
     for (const n of nodes) if (!latest || n.changedAt > latest) latest = n.changedAt;
-    after = page.catalogChanges.pageInfo.hasNextPage ? page.catalogChanges.pageInfo.endCursor : null;
-  } while (after);
+  }
   if (latest) {
     // The next pull looks a minute back: a transaction stamped earlier may commit after this pull.
     // Re-reading is harmless (every write is an upsert); missing a row would not be.
@@ -140,6 +142,13 @@ async function applyChanges(db: DataSource, nodes: FeedNode[]): Promise<void> {
       );
     }
   });
+}
+
+/** A page fetched ahead: its failure surfaces where it is awaited, not as an unhandled rejection meanwhile. */
+function prefetch(source: CatalogSource, variables: Record<string, unknown>): Promise<FeedPage> {
+  const page = fetchPage(source, variables);
+  page.catch(() => undefined);
+  return page;
 }
 
 function fetchPage(source: CatalogSource, variables: Record<string, unknown>): Promise<FeedPage> {
