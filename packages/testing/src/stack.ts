@@ -38,6 +38,8 @@ export function testEnv(databaseUrl: string): StackEnv {
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    // Each stack's queues live under their own key prefix: a fresh Redis namespace per test run.
+    QUEUE_PREFIX: `eiso-test-${randomBytes(4).toString('hex')}`,
     GATEWAY_SIGNING_SECRET: randomBytes(32).toString('hex'),
     GATEWAY_PORT: '0',
     ORG_PORT: '0',
