@@ -2,3 +2,4 @@ export * from './domain/clauses';
 export * from './domain/nonconformity';
 export * from './domain/risk';
 export * from './domain/compliance';
+export * from './db/database';
