@@ -34,15 +34,15 @@ export async function startDossierJobs(options: {
 }): Promise<DossierJobs> {
   const { db, redis, prefix, calendar, logger } = options;
   const relay = new OutboxRelay({ db, connection: redis, prefix, routes: DOSSIER_EVENT_ROUTES });
-  let relaying = false;
+  // The batch in flight, so that stopping waits for it instead of leaving it half-marked.
+  let inFlight: Promise<void> | null = null;
   const relayTimer = setInterval(() => {
-    if (relaying) return;
-    relaying = true;
-    relay
+    if (inFlight) return;
+    inFlight = relay
       .drain()
-      .then((sent) => sent > 0 && logger.debug({ sent }, 'relayed dossier events'))
+      .then((sent) => void (sent > 0 && logger.debug({ sent }, 'relayed dossier events')))
       .catch((error: unknown) => logger.warn({ err: error }, 'outbox relay failed; will retry'))
-      .finally(() => (relaying = false));
+      .finally(() => (inFlight = null));
   }, RELAY_INTERVAL_MS);
 
   const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix });
@@ -65,6 +65,7 @@ export async function startDossierJobs(options: {
   return {
     stop: async () => {
       clearInterval(relayTimer);
+      await inFlight;
       await sweeper.close();
       await sweeps.close();
       await relay.close();
