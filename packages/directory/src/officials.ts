@@ -28,6 +28,14 @@ export async function createOfficialDirectoryTable(q: QueryRunner): Promise<void
 export class OfficialDirectory {
   constructor(private readonly db: DataSource) {}
 
+  async byUsernames(usernames: readonly string[]): Promise<(DirectoryOfficial & { username: string })[]> {
+    if (usernames.length === 0) return [];
+    return this.db.query(
+      `SELECT id, username, unit_id AS "unitId", unit_path AS "unitPath", roles FROM official_directory WHERE username = ANY($1)`,
+      [usernames],
+    );
+  }
+
   async byId(id: string): Promise<DirectoryOfficial | null> {
     if (!/^[0-9a-f-]{36}$/i.test(id)) return null;
     const rows = await this.db.query(
