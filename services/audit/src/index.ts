@@ -6,3 +6,4 @@ export * from './db/database';
 export * from './config';
 export * from './module';
 export * from './subgraph';
+export * from './jobs/late-dossiers';

@@ -219,3 +219,74 @@ describe('management reviews', () => {
     expect(empty.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'inputs' });
   });
 });
+
+describe('late dossiers', () => {
+  it('each dossier that ends LATE opens one nonconformity of its unit, whatever the replays', async () => {
+    const { randomBytes, randomUUID } = await import('node:crypto');
+    const { Queue } = await import('bullmq');
+    const { createRedisConnection, startConsumer } = await import('@eiso/outbox');
+    const { createAuditDataSource, LATE_DOSSIER_CONSUMER, recordLateDossier } = await import('../src');
+    const { dataSource: db } = createAuditDataSource(stack.env, 2);
+    await db.initialize();
+    const redis = createRedisConnection(stack.env.REDIS_URL);
+    const prefix = `eiso-test-${randomBytes(4).toString('hex')}`;
+    try {
+      const dossierId = randomUUID();
+      const event = (type: string, timeliness: string, extra: Record<string, unknown> = {}) => ({
+        id: randomUUID(),
+        type,
+        occurredAt: new Date().toISOString(),
+        unitPath: '/VN/22/22.STP/',
+        aggregateId: dossierId,
+        payload: { id: dossierId, code: '22.STP-261123-0001', unitCode: '22.STP', timeliness, ...extra },
+      });
+      const completed = event('dossier.step_completed', 'LATE', { resultReady: true });
+      const returned = event('dossier.returned', 'LATE');
+      const onTime = { ...event('dossier.returned', 'ON_TIME'), aggregateId: randomUUID() };
+      const queue = new Queue('audit.dossier-events', { connection: redis, prefix });
+      // The same event twice (a re-sent job), then the dossier's later event, then an on-time one.
+      await queue.addBulk(
+        [completed, completed, returned, onTime].map((e, i) => ({
+          name: e.type,
+          data: e,
+          opts: { jobId: `${e.id}-${i}` },
+        })),
+      );
+      let handled = 0;
+      await new Promise<void>((resolve) => {
+        const worker = startConsumer({
+          db,
+          consumer: LATE_DOSSIER_CONSUMER,
+          queue: 'audit.dossier-events',
+          connection: redis,
+          prefix,
+          handle: async (e, m) => {
+            await recordLateDossier(e, m);
+            handled += 1;
+          },
+        });
+        worker.on('drained', () => void worker.close().then(resolve));
+      });
+      await queue.close();
+      expect(handled).toBe(3); // the repeated event id was applied once
+      const rows = await db.query(
+        `SELECT source, dossier_id AS "dossierId", unit_path AS "unitPath" FROM nonconformity WHERE dossier_id = $1`,
+        [dossierId],
+      );
+      expect(rows).toEqual([{ source: 'LATE_DOSSIER', dossierId, unitPath: '/VN/22/22.STP/' }]);
+      const list = await unitOf(
+        '22.STP',
+        'nonconformities(first: 50) { edges { node { source dossier { id } } } }',
+      );
+      expect(list.nonconformities.edges.map((e: any) => e.node)).toContainEqual({
+        source: 'LATE_DOSSIER',
+        dossier: { id: dossierId },
+      });
+    } finally {
+      const keys = await redis.keys(`${prefix}:*`);
+      if (keys.length) await redis.del(...keys);
+      await redis.quit();
+      await db.destroy();
+    }
+  });
+});

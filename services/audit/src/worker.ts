@@ -1,0 +1,40 @@
+/** The audit worker: turns dossiers that ended late into nonconformities (more jobs come with issue 6/7). */
+import { createRedisConnection, startConsumer } from '@eiso/outbox';
+import { runServer } from '@eiso/server';
+import { UnitDirectory, syncUnitDirectory } from '@eiso/directory';
+import { loadAuditConfig } from './config';
+import { createAuditDataSource } from './db/database';
+import { LATE_DOSSIER_CONSUMER, recordLateDossier } from './jobs/late-dossiers';
+
+runServer(
+  'audit-worker',
+  () => loadAuditConfig(),
+  async (config, logger) => {
+    const { dataSource } = createAuditDataSource(config, 4);
+    await dataSource.initialize();
+    await syncUnitDirectory(new UnitDirectory(dataSource), {
+      orgUrl: config.ORG_URL,
+      signingSecret: config.GATEWAY_SIGNING_SECRET,
+    });
+    const redis = createRedisConnection(config.REDIS_URL);
+    const consumer = startConsumer({
+      db: dataSource,
+      consumer: LATE_DOSSIER_CONSUMER,
+      queue: 'audit.dossier-events',
+      connection: redis,
+      prefix: config.QUEUE_PREFIX,
+      handle: async (event, m) => {
+        if (await recordLateDossier(event, m))
+          logger.info({ dossier: event.aggregateId }, 'late dossier: nonconformity opened');
+      },
+    });
+    return {
+      url: `queue ${config.QUEUE_PREFIX}:audit.dossier-events`,
+      stop: async () => {
+        await consumer.close();
+        await redis.quit();
+        await dataSource.destroy();
+      },
+    };
+  },
+);
