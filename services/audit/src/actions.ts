@@ -105,6 +105,34 @@ export async function recordAuditFinding(
   });
 }
 
+export async function completeInternalAudit(
+  ctx: AuditContext,
+  input: { auditId: string; completedOn: string },
+) {
+  const caller = requireOfficial(ctx.caller);
+  const audit = await auditById(ctx, input.auditId);
+  if (
+    !audit.auditorIds.includes(caller.officialId) &&
+    !canAct(caller, audit.unitPath, ['ISO_SECRETARY', 'AUDITOR'])
+  ) {
+    throw errors.forbidden(
+      "Only the audit's auditors, or an ISO_SECRETARY or AUDITOR over the unit, complete it",
+    );
+  }
+  if (audit.status === 'COMPLETED' || audit.status === 'CANCELLED')
+    throw errors.invalidTransition(`The audit is already ${audit.status}`);
+  const completedOn = pastDate(ctx, input.completedOn, 'completedOn');
+  if (completedOn < audit.plannedFor)
+    throw errors.badInput('completedOn is before the audit was planned for', 'completedOn');
+  const [[done]] = await ctx.db.query(
+    `UPDATE internal_audit SET status = 'COMPLETED', completed_on = $2 WHERE id = $1 AND status IN ('PLANNED','IN_PROGRESS')
+     RETURNING ${AUDIT_COLUMNS}`,
+    [audit.id, completedOn],
+  );
+  if (!done) throw errors.conflict('The audit changed meanwhile');
+  return done as AuditRow;
+}
+
 export async function addCorrectiveAction(
   ctx: AuditContext,
   input: {

@@ -165,6 +165,16 @@ describe('an internal audit and its nonconformity', () => {
     );
     expect(audits.internalAudits[0]).toMatchObject({ id: auditId, status: 'IN_PROGRESS' });
     expect(audits.internalAudits[0].findings).toHaveLength(2);
+    const completedAudit = await ask(
+      `mutation($i: CompleteInternalAuditInput!) { completeInternalAudit(input: $i) { audit { status completedAt } } }`,
+      { i: { auditId, completedOn: todayInVietnam() } },
+      'auditor.22',
+    );
+    expect(completedAudit.data.completeInternalAudit.audit).toEqual({
+      status: 'COMPLETED',
+      completedAt: todayInVietnam(),
+    });
+    expect((await record('OBSERVATION', '9.2')).errors[0].extensions.code).toBe('INVALID_TRANSITION');
     const open = await unitOf(
       '22.STP',
       'nonconformities(status: CLOSED, first: 10) { totalCount edges { node { id source correctiveActions { status } } } }',

@@ -65,6 +65,11 @@ export const auditResolvers = {
       { input }: { input: Parameters<typeof actions.completeCorrectiveAction>[1] },
       ctx: AuditContext,
     ) => ({ action: await actions.completeCorrectiveAction(ctx, input) }),
+    completeInternalAudit: async (
+      _: unknown,
+      { input }: { input: Parameters<typeof actions.completeInternalAudit>[1] },
+      ctx: AuditContext,
+    ) => ({ audit: await actions.completeInternalAudit(ctx, input) }),
     recordManagementReview: async (
       _: unknown,
       { input }: { input: Parameters<typeof actions.recordManagementReview>[1] },
