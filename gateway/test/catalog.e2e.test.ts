@@ -567,3 +567,19 @@ describe('the change feed for replicas', () => {
     });
   });
 });
+
+describe('overdue reviews for the audit service', () => {
+  it('lists the owners with processes past their review date, to a SYSTEM_ADMIN only', async () => {
+    const query = `query($on: Date) { overdueReviewOwners(on: $on) { ownerUnitId ownerPath processes } }`;
+    const { data, errors } = await gql(query, {}, 'admin');
+    expect(errors).toBeUndefined();
+    // The seed's older legal change is past its three months for most owners of its procedures.
+    expect(data.overdueReviewOwners.length).toBeGreaterThan(0);
+    expect(
+      data.overdueReviewOwners.every((o: any) => o.processes > 0 && o.ownerPath.startsWith('/VN/')),
+    ).toBe(true);
+    const longAgo = await gql(query, { on: '2000-01-01' }, 'admin');
+    expect(longAgo.data.overdueReviewOwners).toEqual([]);
+    expect(errorCodes(await gql(query, {}, 'leader.22'))).toEqual(['FORBIDDEN']);
+  });
+});

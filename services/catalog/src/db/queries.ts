@@ -154,6 +154,15 @@ export class CatalogQueries {
     ) as Promise<{ procedureId: string; ownerUnitId: string; dueBy: string }[]>;
   }
 
+  /** Owners with open reviews already past their due date on `day`. */
+  overdueReviewOwners(day: string): Promise<{ ownerUnitId: string; ownerPath: string; processes: number }[]> {
+    return this.db.query(
+      `SELECT owner_unit_id AS "ownerUnitId", owner_path AS "ownerPath", count(DISTINCT procedure_id)::int AS processes
+       FROM process_review WHERE cleared_at IS NULL AND due_by < $1 GROUP BY owner_unit_id, owner_path ORDER BY owner_path`,
+      [day],
+    );
+  }
+
   /** Reviews of one owner or a subtree, soonest due first, keyset on (due_by, id). */
   async listReviews(options: {
     ownerUnitId?: string;

@@ -140,6 +140,14 @@ export type Official = {
   id: Scalars['ID']['output'];
 };
 
+export type OverdueReviewOwner = {
+  __typename?: 'OverdueReviewOwner';
+  ownerPath: Scalars['String']['output'];
+  ownerUnitId: Scalars['ID']['output'];
+  /** How many procedures' processes are past their review date. */
+  processes: Scalars['Int']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
@@ -296,6 +304,11 @@ export type Query = {
    * last page's endCursor as after, and keep the largest changedAt seen as the next since.
    */
   catalogChanges: CatalogChangeConnection;
+  /**
+   * The owners with processes past their legal-review date on a day (default today), with how many:
+   * what the audit service's compliance snapshot needs. SYSTEM_ADMIN only.
+   */
+  overdueReviewOwners: Array<OverdueReviewOwner>;
   /** A procedure by its national code. Public. */
   procedure: Maybe<Procedure>;
   /**
@@ -312,6 +325,11 @@ export type QueryCatalogChangesArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   first: Scalars['Int']['input'];
   since?: InputMaybe<Scalars['DateTime']['input']>;
+};
+
+
+export type QueryOverdueReviewOwnersArgs = {
+  on?: InputMaybe<Scalars['Date']['input']>;
 };
 
 
@@ -494,6 +512,7 @@ export type ResolversTypes = ResolversObject<{
   LegalDocument: ResolverTypeWrapper<LegalDocumentRow>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Official: ResolverTypeWrapper<OfficialReference>;
+  OverdueReviewOwner: ResolverTypeWrapper<OverdueReviewOwner>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Procedure: ResolverTypeWrapper<ProcedureNode>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -537,6 +556,7 @@ export type ResolversParentTypes = ResolversObject<{
   LegalDocument: LegalDocumentRow;
   Mutation: Record<PropertyKey, never>;
   Official: OfficialReference;
+  OverdueReviewOwner: OverdueReviewOwner;
   PageInfo: PageInfo;
   Procedure: ProcedureNode;
   Float: Scalars['Float']['output'];
@@ -645,6 +665,12 @@ export type OfficialResolvers<ContextType = CatalogContext, ParentType extends R
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
+export type OverdueReviewOwnerResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['OverdueReviewOwner'] = ResolversParentTypes['OverdueReviewOwner']> = ResolversObject<{
+  ownerPath?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  ownerUnitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  processes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -734,6 +760,7 @@ export type ProcessStepResolvers<ContextType = CatalogContext, ParentType extend
 
 export type QueryResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   catalogChanges?: Resolver<ResolversTypes['CatalogChangeConnection'], ParentType, ContextType, RequireFields<QueryCatalogChangesArgs, 'first'>>;
+  overdueReviewOwners?: Resolver<Array<ResolversTypes['OverdueReviewOwner']>, ParentType, ContextType, Partial<QueryOverdueReviewOwnersArgs>>;
   procedure?: Resolver<Maybe<ResolversTypes['Procedure']>, ParentType, ContextType, RequireFields<QueryProcedureArgs, 'code'>>;
   procedures?: Resolver<ResolversTypes['ProcedureConnection'], ParentType, ContextType, RequireFields<QueryProceduresArgs, 'first'>>;
   process?: Resolver<Maybe<ResolversTypes['Process']>, ParentType, ContextType, RequireFields<QueryProcessArgs, 'id'>>;
@@ -770,6 +797,7 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   LegalDocument?: LegalDocumentResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
   Official?: OfficialResolvers<ContextType>;
+  OverdueReviewOwner?: OverdueReviewOwnerResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Procedure?: ProcedureResolvers<ContextType>;
   ProcedureConnection?: ProcedureConnectionResolvers<ContextType>;

@@ -1,3 +1,5 @@
+import { requireOfficial } from '@eiso/auth';
+import { errors } from '@eiso/errors';
 import type { QueryResolvers } from '../generated/graphql';
 import { procedurePage } from './lists';
 import { catalogChanges } from './changes';
@@ -7,4 +9,10 @@ export const queryResolvers: QueryResolvers = {
   procedures: (_, args, ctx) => procedurePage(ctx, args, args.level ? { level: args.level } : {}),
   process: (_, { id }, ctx) => ctx.loaders.processById.load(id),
   catalogChanges: (_, args, ctx) => catalogChanges(ctx, args),
+  overdueReviewOwners: async (_, args, ctx) => {
+    const caller = requireOfficial(ctx.caller);
+    if (!caller.roles.includes('SYSTEM_ADMIN'))
+      throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
+    return ctx.queries.overdueReviewOwners(args.on ?? ctx.today);
+  },
 };
