@@ -17,6 +17,8 @@ export function loadAuditConfig(source: NodeJS.ProcessEnv = process.env) {
         .regex(/^[A-Za-z0-9_{}-]+$/)
         .default('eiso'),
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
+      CATALOG_URL: env.url('http://127.0.0.1:4002/graphql'),
+      DOSSIER_URL: env.url('http://127.0.0.1:4003/graphql'),
       DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
     },

@@ -8,6 +8,7 @@ import {
 } from '@eiso/directory';
 import type { CursorCodec } from '@eiso/graphql';
 import type { RequestScope } from '@eiso/server';
+import type { ComplianceSources } from './jobs/compliance';
 
 /** What every audit resolver gets. */
 export interface AuditContext extends RequestScope {
@@ -18,6 +19,8 @@ export interface AuditContext extends RequestScope {
   cursors: CursorCodec;
   today: string;
   loaders: DirectoryLoaders;
+  /** Where the compliance snapshot gathers what it needs from other services. */
+  compliance: ComplianceSources;
 }
 
 export function createAuditLoaders(directory: UnitDirectory): DirectoryLoaders {

@@ -7,3 +7,5 @@ export * from './config';
 export * from './module';
 export * from './subgraph';
 export * from './jobs/late-dossiers';
+export * from './domain/report';
+export * from './jobs/compliance';

@@ -59,6 +59,11 @@ export async function startAuditService(config: AuditConfig, logger: Logger): Pr
         cursors,
         today: todayInVietnam(),
         loaders: createAuditLoaders(directory),
+        compliance: {
+          catalogUrl: config.CATALOG_URL,
+          dossierUrl: config.DOSSIER_URL,
+          secret: config.GATEWAY_SIGNING_SECRET,
+        },
       }),
       healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
     },

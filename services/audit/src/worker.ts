@@ -5,6 +5,7 @@ import { UnitDirectory, syncUnitDirectory } from '@eiso/directory';
 import { loadAuditConfig } from './config';
 import { createAuditDataSource } from './db/database';
 import { LATE_DOSSIER_CONSUMER, recordLateDossier } from './jobs/late-dossiers';
+import { keepComplianceFresh } from './jobs/compliance';
 
 runServer(
   'audit-worker',
@@ -28,9 +29,18 @@ runServer(
           logger.info({ dossier: event.aggregateId }, 'late dossier: nonconformity opened');
       },
     });
+    const sources = {
+      catalogUrl: config.CATALOG_URL,
+      dossierUrl: config.DOSSIER_URL,
+      secret: config.GATEWAY_SIGNING_SECRET,
+    };
+    const stopCompliance = keepComplianceFresh(dataSource, sources, (message, error) =>
+      error ? logger.warn({ err: error }, message) : logger.debug(message),
+    );
     return {
       url: `queue ${config.QUEUE_PREFIX}:audit.dossier-events`,
       stop: async () => {
+        await stopCompliance();
         await consumer.close();
         await redis.quit();
         await dataSource.destroy();

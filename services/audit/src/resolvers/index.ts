@@ -13,6 +13,8 @@ import {
 } from '../actions';
 import type { AuditContext } from '../context';
 import { isMandatoryAdopter } from '../domain/compliance';
+import type { ComplianceReportData } from '../domain/report';
+import { markComplianceStale, refreshCompliance } from '../jobs/compliance';
 import { riskLevel } from '../domain/risk';
 
 type Ref = { id: string };
@@ -29,52 +31,114 @@ async function readableUnit(ctx: AuditContext, ref: Ref) {
   return unit;
 }
 
+/** Every change to a QMS record makes this year's snapshot stale; the worker refreshes it within seconds. */
+function changes<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
+  return async (...args: A): Promise<R> => {
+    const result = await fn(...args);
+    const ctx = args[2] as AuditContext;
+    await markComplianceStale(ctx.db, Number(ctx.today.slice(0, 4)));
+    return result;
+  };
+}
+
 export const auditResolvers = {
   ...scalarResolvers,
+  Query: {
+    /** The year's snapshot; the first request of a year gathers it (the worker keeps it fresh after). */
+    complianceReport: async (_: unknown, { year }: { year: number }, ctx: AuditContext) => {
+      yearRange(year);
+      const [row] = await ctx.db.query(`SELECT report FROM compliance_snapshot WHERE year = $1`, [year]);
+      const report: ComplianceReportData =
+        row?.report ?? (await refreshCompliance(ctx.db, year, ctx.compliance));
+      return {
+        ...report,
+        provinces: report.provinces.map((p) => ({ ...p, unit: { id: p.unitId } })),
+        ministries: report.ministries.map((m) => ({ ...m, unit: { id: m.unitId } })),
+      };
+    },
+    /** The nightly ranking (issue 7 computes them); null before the first. */
+    rankings: async (
+      _: unknown,
+      args: { level: string; parentCode?: string | null; date?: string | null },
+      ctx: AuditContext,
+    ) => {
+      const [row] = await ctx.db.query(
+        `SELECT day, computed_at AS "computedAt", entries FROM ranking
+         WHERE level = $1 AND parent_code = $2 AND ($3::date IS NULL OR day = $3) ORDER BY day DESC LIMIT 1`,
+        [args.level, args.parentCode ?? '', args.date ?? null],
+      );
+      if (!row) return null;
+      return {
+        date: row.day,
+        computedAt: row.computedAt,
+        entries: (row.entries as { unitId: string }[]).map((e) => ({ ...e, unit: { id: e.unitId } })),
+      };
+    },
+  },
   Mutation: {
-    announceQms: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.announceQms>[1] },
-      ctx: AuditContext,
-    ) => ({
-      unit: { id: (await actions.announceQms(ctx, input)).id },
-    }),
-    planInternalAudit: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.planInternalAudit>[1] },
-      ctx: AuditContext,
-    ) => ({
-      audit: await actions.planInternalAudit(ctx, input),
-    }),
-    recordAuditFinding: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.recordAuditFinding>[1] },
-      ctx: AuditContext,
-    ) => ({
-      finding: await actions.recordAuditFinding(ctx, input),
-    }),
-    addCorrectiveAction: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.addCorrectiveAction>[1] },
-      ctx: AuditContext,
-    ) => ({
-      action: await actions.addCorrectiveAction(ctx, input),
-    }),
-    completeCorrectiveAction: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.completeCorrectiveAction>[1] },
-      ctx: AuditContext,
-    ) => ({ action: await actions.completeCorrectiveAction(ctx, input) }),
-    completeInternalAudit: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.completeInternalAudit>[1] },
-      ctx: AuditContext,
-    ) => ({ audit: await actions.completeInternalAudit(ctx, input) }),
-    recordManagementReview: async (
-      _: unknown,
-      { input }: { input: Parameters<typeof actions.recordManagementReview>[1] },
-      ctx: AuditContext,
-    ) => ({ review: await actions.recordManagementReview(ctx, input) }),
+    announceQms: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.announceQms>[1] },
+        ctx: AuditContext,
+      ) => ({
+        unit: { id: (await actions.announceQms(ctx, input)).id },
+      }),
+    ),
+    planInternalAudit: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.planInternalAudit>[1] },
+        ctx: AuditContext,
+      ) => ({
+        audit: await actions.planInternalAudit(ctx, input),
+      }),
+    ),
+    recordAuditFinding: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.recordAuditFinding>[1] },
+        ctx: AuditContext,
+      ) => ({
+        finding: await actions.recordAuditFinding(ctx, input),
+      }),
+    ),
+    addCorrectiveAction: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.addCorrectiveAction>[1] },
+        ctx: AuditContext,
+      ) => ({
+        action: await actions.addCorrectiveAction(ctx, input),
+      }),
+    ),
+    completeCorrectiveAction: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.completeCorrectiveAction>[1] },
+        ctx: AuditContext,
+      ) => ({
+        action: await actions.completeCorrectiveAction(ctx, input),
+      }),
+    ),
+    completeInternalAudit: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.completeInternalAudit>[1] },
+        ctx: AuditContext,
+      ) => ({
+        audit: await actions.completeInternalAudit(ctx, input),
+      }),
+    ),
+    recordManagementReview: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.recordManagementReview>[1] },
+        ctx: AuditContext,
+      ) => ({
+        review: await actions.recordManagementReview(ctx, input),
+      }),
+    ),
   },
   AdministrativeUnit: {
     __resolveReference: (ref: Ref) => ({ id: ref.id }),

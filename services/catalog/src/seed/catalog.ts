@@ -106,7 +106,7 @@ export function generateDemoCatalog(input: {
     })),
     processes,
     targets,
-    reviews: reviewsFor(changes, processes, input.today),
+    reviews: reviewsFor(changes, processes, input.today, (code) => byCode.get(code)?.provinceCode ?? null),
   };
 }
 
@@ -201,9 +201,14 @@ function legalChanges(procedures: ProcedureData[], today: string): LegalChanges 
 
 /**
  * Every owner of an approved version of an affected procedure owes a revision; for the older
- * decree, one owner in three has already approved one (a later version), the rest are overdue.
+ * decree, whose window has passed, every owner but those of one province approved one in time.
  */
-function reviewsFor(changes: LegalChanges, processes: SeedProcess[], today: string): SeedReview[] {
+function reviewsFor(
+  changes: LegalChanges,
+  processes: SeedProcess[],
+  today: string,
+  provinceOf: (unitCode: string) => string | null,
+): SeedReview[] {
   const reviews: SeedReview[] = [];
   const effectiveOn = new Map(changes.documents.map((d) => [d.number, d.effectiveOn]));
   for (const link of changes.links) {
@@ -212,10 +217,15 @@ function reviewsFor(changes: LegalChanges, processes: SeedProcess[], today: stri
       if (p.procedureCode === link.procedureCode && p.effectiveFrom)
         owners.set(p.ownerCode, Math.max(owners.get(p.ownerCode) ?? 0, p.version));
     }
-    let index = 0;
+    // One province (the first by code) is late with its revision; everyone else revised in time —
+    // the ministry's picture of 62 provinces out of 63 in order.
+    const laggard = [...owners.keys()]
+      .map(provinceOf)
+      .filter((p): p is string => p !== null)
+      .sort()[0];
     for (const [ownerCode, latest] of owners) {
       const dueBy = reviewDueBy(effectiveOn.get(link.number)!);
-      const cleared = dueBy < today && index++ % 3 === 0;
+      const cleared = dueBy < today && provinceOf(ownerCode) !== laggard;
       if (cleared) {
         const last = processes.find(
           (p) => p.procedureCode === link.procedureCode && p.ownerCode === ownerCode && p.version === latest,

@@ -129,7 +129,9 @@ export class CreateAudit1732700000000 implements MigrationInterface {
       CREATE TABLE compliance_snapshot (
         year         integer PRIMARY KEY,
         report       jsonb NOT NULL,
-        generated_at timestamptz NOT NULL
+        generated_at timestamptz NOT NULL,
+        -- Set by every change to a QMS record; the worker refreshes stale years within seconds.
+        stale        boolean NOT NULL DEFAULT false
       )`);
     await q.query(`
       CREATE TABLE ranking (
