@@ -43,6 +43,51 @@ export async function refreshCompliance(
   return report;
 }
 
+const METRICS: Record<string, 'onTimeRate' | 'satisfactionRate' | 'onlineRate'> = {
+  ON_TIME_RATE: 'onTimeRate',
+  SATISFACTION_RATE: 'satisfactionRate',
+  ONLINE_RATE: 'onlineRate',
+};
+
+/**
+ * Quality objectives' actual values, measured from the dossier statistics of the objective's unit
+ * and the units below it over the year so far — never typed in.
+ */
+export async function measureObjectives(
+  db: DataSource,
+  year: number,
+  sources: ComplianceSources,
+): Promise<number> {
+  const units: { unitId: string }[] = await db.query(
+    `SELECT DISTINCT unit_id AS "unitId" FROM quality_objective WHERE year = $1`,
+    [year],
+  );
+  if (units.length === 0) return 0;
+  const data = await postSignedGraphQL<{
+    _entities: ({ id: string; dossierStats: Record<string, number | null> | null } | null)[];
+  }>(
+    sources.dossierUrl,
+    `query($r: [_Any!]!, $from: Date!, $to: Date!) { _entities(representations: $r) {
+       ... on AdministrativeUnit { id dossierStats(from: $from, to: $to, includeDescendants: true) { onTimeRate satisfactionRate onlineRate } } } }`,
+    {
+      r: units.map((u) => ({ __typename: 'AdministrativeUnit', id: u.unitId })),
+      from: `${year}-01-01`,
+      to: `${year}-12-31`,
+    },
+    { caller: SYSTEM_CALLER, secret: sources.secret },
+  );
+  for (const entity of data._entities) {
+    if (!entity?.dossierStats) continue;
+    for (const [metric, field] of Object.entries(METRICS)) {
+      await db.query(
+        `UPDATE quality_objective SET actual = $3, measured_at = now() WHERE unit_id = $1 AND year = $2 AND metric = $4`,
+        [entity.id, year, entity.dossierStats[field], metric],
+      );
+    }
+  }
+  return units.length;
+}
+
 /** Marks a year's snapshot for the worker to refresh (every change to a QMS record does). */
 export async function markComplianceStale(
   db: { query(sql: string, params?: unknown[]): Promise<unknown> },
@@ -125,6 +170,7 @@ export function keepComplianceFresh(
       const due = Date.now() - lastFull > (options.fullEveryMs ?? 600_000);
       const years = new Set([...stale.map((s) => s.year), ...(due ? [year] : [])]);
       for (const y of years) await refreshCompliance(db, y, sources);
+      if (due) await measureObjectives(db, year, sources);
       if (due) lastFull = Date.now();
       if (years.size) log(`compliance refreshed: ${[...years].join(', ')}`);
     })()
