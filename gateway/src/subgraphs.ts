@@ -33,6 +33,12 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
     defaultUrl: 'http://127.0.0.1:4003/graphql',
     urlVariable: 'DOSSIER_URL',
   },
+  {
+    name: 'audit',
+    schemaPath: path.join(root, 'services', 'audit', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4004/graphql',
+    urlVariable: 'AUDIT_URL',
+  },
 ];
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'supergraph.graphql');

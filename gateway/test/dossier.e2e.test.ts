@@ -17,7 +17,10 @@ const gql = (query: string, variables: Record<string, unknown> = {}, as?: string
   postGraphQL(stack.gatewayUrl, query, variables, as ? bearer(tokens[as]) : {});
 
 beforeAll(async () => {
-  stack = await startEisoStack({ provinceCodes: ['22', '96'], services: ['org', 'catalog', 'dossier'] });
+  stack = await startEisoStack({
+    provinceCodes: ['22', '96'],
+    services: ['org', 'catalog', 'dossier', 'audit'],
+  });
   const communes = await gql(operation('UnitsByLevel'), { level: 'COMMUNE', underCode: '22', first: 1 });
   commune = communes.data.units.edges[0].node.code;
   for (const role of ['receiver', 'handler', 'leader']) {
@@ -319,7 +322,12 @@ describe('the gateway with every subgraph up', () => {
     expect(response.status).toBe(200);
     expect(await response.json()).toMatchObject({
       status: 'ok',
-      subgraphs: { org: { status: 'ok' }, catalog: { status: 'ok' }, dossier: { status: 'ok' } },
+      subgraphs: {
+        org: { status: 'ok' },
+        catalog: { status: 'ok' },
+        dossier: { status: 'ok' },
+        audit: { status: 'ok' },
+      },
     });
   });
 });

@@ -264,7 +264,12 @@ describe('the gateway', () => {
     expect(response.status).toBe(503);
     expect(await response.json()).toMatchObject({
       status: 'degraded',
-      subgraphs: { org: { status: 'ok' }, catalog: { status: 'ok' }, dossier: { status: 'down' } },
+      subgraphs: {
+        org: { status: 'ok' },
+        catalog: { status: 'ok' },
+        dossier: { status: 'down' },
+        audit: { status: 'down' },
+      },
     });
   });
 

@@ -1,4 +1,5 @@
 /** The real stack for end-to-end tests: the subgraphs and the gateway on free ports over a fresh database. */
+import { auditModule } from '@eiso/audit';
 import { catalogModule } from '@eiso/catalog';
 import { dossierModule } from '@eiso/dossier';
 import { createLogger } from '@eiso/logging';
@@ -6,7 +7,7 @@ import { devTokenFor, orgModule } from '@eiso/org';
 import { startStack, type Stack, type StackService } from '@eiso/testing';
 import { loadGatewayConfig, startGateway } from '../src';
 
-type Service = 'org' | 'catalog' | 'dossier';
+type Service = 'org' | 'catalog' | 'dossier' | 'audit';
 
 /** Starts org (seeded with the given provinces, or the whole country) and the other services asked for. */
 export function startEisoStack(
@@ -26,6 +27,7 @@ export function startEisoStack(
         : undefined,
     });
   }
+  if (wanted.includes('audit')) services.push(auditModule);
   return startStack({
     services,
     seed: true,

@@ -4,6 +4,7 @@
  * gateway/src/subgraphs.ts).
  */
 import path from 'node:path';
+import { auditModule } from '@eiso/audit';
 import { catalogModule } from '@eiso/catalog';
 import { dossierModule } from '@eiso/dossier';
 import { orgModule } from '@eiso/org';
@@ -25,7 +26,7 @@ export interface ServiceModule {
   start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
-export const SERVICES: ServiceModule[] = [orgModule, catalogModule, dossierModule];
+export const SERVICES: ServiceModule[] = [orgModule, catalogModule, dossierModule, auditModule];
 
 export function serviceUrl(service: ServiceModule): string {
   return `http://127.0.0.1:${service.port}/graphql`;

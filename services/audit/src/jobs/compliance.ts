@@ -105,11 +105,11 @@ async function unitFacts(db: DataSource, year: number): Promise<UnitFacts[]> {
      FROM unit_directory u
      LEFT JOIN qms q ON q.unit_id = u.id
      LEFT JOIN (SELECT unit_id, count(*) AS n FROM internal_audit WHERE status = 'COMPLETED'
-                AND extract(year FROM completed_on) = $1 GROUP BY unit_id) a ON a.unit_id = u.id
-     LEFT JOIN (SELECT unit_id, count(*) AS n FROM management_review WHERE extract(year FROM held_on) = $1 GROUP BY unit_id) r
+                AND extract(year FROM completed_on) = $1::int GROUP BY unit_id) a ON a.unit_id = u.id
+     LEFT JOIN (SELECT unit_id, count(*) AS n FROM management_review WHERE extract(year FROM held_on) = $1::int GROUP BY unit_id) r
        ON r.unit_id = u.id
      LEFT JOIN (SELECT unit_id, count(*) AS n FROM nonconformity WHERE status <> 'CLOSED' GROUP BY unit_id) nc ON nc.unit_id = u.id
-     WHERE u.valid_to IS NULL OR u.valid_to > make_date($1, 12, 31)`,
+     WHERE u.valid_to IS NULL OR u.valid_to > make_date($1::int, 12, 31)`,
     [year],
   );
 }

@@ -1,4 +1,4 @@
-import { requireRead } from '@eiso/auth';
+import { requireOfficial, requireRead } from '@eiso/auth';
 import { checkFirst, scalarResolvers, toConnection } from '@eiso/graphql';
 import { errors } from '@eiso/errors';
 import * as actions from '../actions';
@@ -46,6 +46,10 @@ export const auditResolvers = {
   Query: {
     /** The year's snapshot; the first request of a year gathers it (the worker keeps it fresh after). */
     complianceReport: async (_: unknown, { year }: { year: number }, ctx: AuditContext) => {
+      const caller = requireOfficial(ctx.caller);
+      if (!caller.roles.some((r) => r === 'MINISTRY_VIEWER' || r === 'SYSTEM_ADMIN')) {
+        throw errors.forbidden('The national report is for the ministry (MINISTRY_VIEWER, SYSTEM_ADMIN)');
+      }
       yearRange(year);
       const [row] = await ctx.db.query(`SELECT report FROM compliance_snapshot WHERE year = $1`, [year]);
       const report: ComplianceReportData =
