@@ -320,3 +320,54 @@ describe('rankings', () => {
     expect(data.rankings).toBeNull();
   });
 });
+
+describe('inspections, complaints and the register of risks', () => {
+  it('records a complaint as a nonconformity and a risk with its level', async () => {
+    const nc = await gql(
+      `mutation($i: OpenNonconformityInput!) { openNonconformity(input: $i) { nonconformity { id source status unit { code } } } }`,
+      { i: { unitCode: '22', source: 'COMPLAINT', description: 'Công dân phản ánh chậm trả kết quả' } },
+      'iso.22',
+    );
+    expect(nc.data.openNonconformity.nonconformity).toMatchObject({
+      source: 'COMPLAINT',
+      status: 'OPEN',
+      unit: { code: '22' },
+    });
+    const late = await gql(
+      `mutation($i: OpenNonconformityInput!) { openNonconformity(input: $i) { nonconformity { id } } }`,
+      { i: { unitCode: '22', source: 'LATE_DOSSIER', description: 'x' } },
+      'iso.22',
+    );
+    expect(late.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'source' });
+    const risk = await gql(
+      `mutation($i: RecordRiskInput!) { recordRisk(input: $i) { risk { level likelihood impact owner { name } } } }`,
+      {
+        i: {
+          unitCode: '22',
+          description: 'Mất dữ liệu hồ sơ',
+          likelihood: 3,
+          impact: 5,
+          treatment: 'Sao lưu hằng ngày',
+          ownerUsername: 'iso.22',
+        },
+      },
+      'leader.22',
+    );
+    expect(risk.data.recordRisk.risk).toMatchObject({
+      level: 'CRITICAL',
+      likelihood: 3,
+      impact: 5,
+      owner: { name: expect.any(String) },
+    });
+    const bad = await gql(
+      `mutation($i: RecordRiskInput!) { recordRisk(input: $i) { risk { level } } }`,
+      { i: { unitCode: '22', description: 'x', likelihood: 6, impact: 1 } },
+      'leader.22',
+    );
+    expect(bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'likelihood' });
+    const risks = await gql(operation('UnitQuality'), { unitCode: '22', year }, 'iso.22');
+    expect(
+      risks.data.unit.risks.some((r: any) => r.description === 'Mất dữ liệu hồ sơ' && r.level === 'CRITICAL'),
+    ).toBe(true);
+  });
+});

@@ -133,6 +133,77 @@ export async function completeInternalAudit(
   return done as AuditRow;
 }
 
+export async function openNonconformity(
+  ctx: AuditContext,
+  input: { unitCode: string; source: string; description: string },
+): Promise<NonconformityRow> {
+  const caller = requireOfficial(ctx.caller);
+  const unit = await findUnit(ctx, input.unitCode);
+  requireRole(caller, unit, ['LEADER', 'ISO_SECRETARY', 'AUDITOR'], 'record its nonconformities');
+  if (!['EXTERNAL_INSPECTION', 'COMPLAINT', 'MANAGEMENT_REVIEW', 'OTHER'].includes(input.source)) {
+    throw errors.badInput(
+      `${input.source} nonconformities are opened by their own records (audit findings, late dossiers)`,
+      'source',
+    );
+  }
+  const [nc] = await ctx.db.query(
+    `INSERT INTO nonconformity (unit_id, unit_path, source, description) VALUES ($1, $2, $3, $4) RETURNING ${NONCONFORMITY_COLUMNS}`,
+    [unit.id, unit.path, input.source, text(input.description, 'description', 4000)],
+  );
+  return nc as NonconformityRow;
+}
+
+export async function recordRisk(
+  ctx: AuditContext,
+  input: {
+    unitCode: string;
+    description: string;
+    likelihood: number;
+    impact: number;
+    treatment?: string | null;
+    ownerUsername?: string | null;
+  },
+) {
+  const caller = requireOfficial(ctx.caller);
+  const unit = await findUnit(ctx, input.unitCode);
+  requireRole(caller, unit, ['LEADER', 'ISO_SECRETARY'], 'keep its register of risks');
+  for (const field of ['likelihood', 'impact'] as const) {
+    if (!Number.isInteger(input[field]) || input[field] < 1 || input[field] > 5)
+      throw errors.badInput(`${field} is from 1 to 5`, field);
+  }
+  let ownerId: string | null = null;
+  if (input.ownerUsername) {
+    const [owner] = await ctx.officials.byUsernames([input.ownerUsername.trim()]);
+    if (!owner || (!owner.unitPath.startsWith(unit.path) && !unit.path.startsWith(owner.unitPath))) {
+      throw errors.badInput(
+        'ownerUsername is not an official of the unit or a unit above or below it',
+        'ownerUsername',
+      );
+    }
+    ownerId = owner.id;
+  }
+  const [risk] = await ctx.db.query(
+    `INSERT INTO risk (unit_id, description, likelihood, impact, treatment, owner_id) VALUES ($1, $2, $3, $4, $5, $6)
+     RETURNING id, description, likelihood, impact, treatment, owner_id AS "ownerId"`,
+    [
+      unit.id,
+      text(input.description, 'description', 2000),
+      input.likelihood,
+      input.impact,
+      input.treatment?.trim() || null,
+      ownerId,
+    ],
+  );
+  return risk as {
+    id: string;
+    description: string;
+    likelihood: number;
+    impact: number;
+    treatment: string | null;
+    ownerId: string | null;
+  };
+}
+
 export async function addCorrectiveAction(
   ctx: AuditContext,
   input: {

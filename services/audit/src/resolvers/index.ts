@@ -125,6 +125,29 @@ export const auditResolvers = {
         action: await actions.completeCorrectiveAction(ctx, input),
       }),
     ),
+    openNonconformity: changes(
+      async (
+        _: unknown,
+        { input }: { input: Parameters<typeof actions.openNonconformity>[1] },
+        ctx: AuditContext,
+      ) => ({
+        nonconformity: await actions.openNonconformity(ctx, input),
+      }),
+    ),
+    recordRisk: async (
+      _: unknown,
+      { input }: { input: Parameters<typeof actions.recordRisk>[1] },
+      ctx: AuditContext,
+    ) => {
+      const risk = await actions.recordRisk(ctx, input);
+      return {
+        risk: {
+          ...risk,
+          level: riskLevel(risk.likelihood, risk.impact),
+          owner: risk.ownerId ? { id: risk.ownerId } : null,
+        },
+      };
+    },
     completeInternalAudit: changes(
       async (
         _: unknown,
