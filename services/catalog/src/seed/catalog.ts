@@ -212,10 +212,14 @@ function reviewsFor(
   const reviews: SeedReview[] = [];
   const effectiveOn = new Map(changes.documents.map((d) => [d.number, d.effectiveOn]));
   for (const link of changes.links) {
+    // Owners of an approved version, with the latest approved version and the highest number used
+    // (drafts included: the revision takes the next free number).
     const owners = new Map<string, number>();
+    const highest = new Map<string, number>();
     for (const p of processes) {
-      if (p.procedureCode === link.procedureCode && p.effectiveFrom)
-        owners.set(p.ownerCode, Math.max(owners.get(p.ownerCode) ?? 0, p.version));
+      if (p.procedureCode !== link.procedureCode) continue;
+      highest.set(p.ownerCode, Math.max(highest.get(p.ownerCode) ?? 0, p.version));
+      if (p.effectiveFrom) owners.set(p.ownerCode, Math.max(owners.get(p.ownerCode) ?? 0, p.version));
     }
     // One province (the first by code) is late with its revision; everyone else revised in time —
     // the ministry's picture of 62 provinces out of 63 in order.
@@ -230,14 +234,14 @@ function reviewsFor(
         const last = processes.find(
           (p) => p.procedureCode === link.procedureCode && p.ownerCode === ownerCode && p.version === latest,
         )!;
-        processes.push({ ...last, version: latest + 1, effectiveFrom: addDays(dueBy, -20) });
+        processes.push({ ...last, version: highest.get(ownerCode)! + 1, effectiveFrom: addDays(dueBy, -20) });
       }
       reviews.push({
         procedureCode: link.procedureCode,
         ownerCode,
         documentNumber: link.number,
         dueBy,
-        clearedByVersion: cleared ? latest + 1 : null,
+        clearedByVersion: cleared ? highest.get(ownerCode)! + 1 : null,
       });
     }
   }
