@@ -96,7 +96,7 @@ function main() {
     case 'test':
       return run(process.execPath, [path.join(ROOT, 'scripts', 'test.cjs'), ...args]);
     case 'bench':
-      return run(process.execPath, [...TS, 'unit-statistics.ts', ...args], path.join(ROOT, 'bench'));
+      return run(process.execPath, [...TS, 'reads.ts', ...args], path.join(ROOT, 'bench'));
     case 'compose':
       return run(process.execPath, [...TS, 'scripts/compose.ts'], path.join(ROOT, 'gateway'));
     default:
