@@ -39,6 +39,12 @@ export const SUBGRAPHS: SubgraphDefinition[] = [
     defaultUrl: 'http://127.0.0.1:4004/graphql',
     urlVariable: 'AUDIT_URL',
   },
+  {
+    name: 'notification',
+    schemaPath: path.join(root, 'services', 'notification', 'schema.graphql'),
+    defaultUrl: 'http://127.0.0.1:4005/graphql',
+    urlVariable: 'NOTIFICATION_URL',
+  },
 ];
 
 export const SUPERGRAPH_PATH = path.join(__dirname, '..', 'supergraph.graphql');

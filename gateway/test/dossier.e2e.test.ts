@@ -19,7 +19,7 @@ const gql = (query: string, variables: Record<string, unknown> = {}, as?: string
 beforeAll(async () => {
   stack = await startEisoStack({
     provinceCodes: ['22', '96'],
-    services: ['org', 'catalog', 'dossier', 'audit'],
+    services: ['org', 'catalog', 'dossier', 'audit', 'notification'],
   });
   const communes = await gql(operation('UnitsByLevel'), { level: 'COMMUNE', underCode: '22', first: 1 });
   commune = communes.data.units.edges[0].node.code;
@@ -327,6 +327,7 @@ describe('the gateway with every subgraph up', () => {
         catalog: { status: 'ok' },
         dossier: { status: 'ok' },
         audit: { status: 'ok' },
+        notification: { status: 'ok' },
       },
     });
   });

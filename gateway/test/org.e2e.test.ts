@@ -269,6 +269,7 @@ describe('the gateway', () => {
         catalog: { status: 'ok' },
         dossier: { status: 'down' },
         audit: { status: 'down' },
+        notification: { status: 'down' },
       },
     });
   });

@@ -1,13 +1,14 @@
 /** The real stack for end-to-end tests: the subgraphs and the gateway on free ports over a fresh database. */
 import { auditModule } from '@eiso/audit';
 import { catalogModule } from '@eiso/catalog';
+import { notificationModule } from '@eiso/notification';
 import { dossierModule } from '@eiso/dossier';
 import { createLogger } from '@eiso/logging';
 import { devTokenFor, orgModule } from '@eiso/org';
 import { startStack, type Stack, type StackService } from '@eiso/testing';
 import { loadGatewayConfig, startGateway } from '../src';
 
-type Service = 'org' | 'catalog' | 'dossier' | 'audit';
+type Service = 'org' | 'catalog' | 'dossier' | 'audit' | 'notification';
 
 /** Starts org (seeded with the given provinces, or the whole country) and the other services asked for. */
 export function startEisoStack(
@@ -28,6 +29,7 @@ export function startEisoStack(
     });
   }
   if (wanted.includes('audit')) services.push(auditModule);
+  if (wanted.includes('notification')) services.push(notificationModule);
   return startStack({
     services,
     seed: true,

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { auditModule } from '@eiso/audit';
 import { catalogModule } from '@eiso/catalog';
 import { dossierModule } from '@eiso/dossier';
+import { notificationModule } from '@eiso/notification';
 import { orgModule } from '@eiso/org';
 
 export const REPO_ROOT = path.join(__dirname, '..', '..', '..');
@@ -26,7 +27,7 @@ export interface ServiceModule {
   start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
-export const SERVICES: ServiceModule[] = [orgModule, catalogModule, dossierModule, auditModule];
+export const SERVICES: ServiceModule[] = [orgModule, catalogModule, dossierModule, auditModule, notificationModule];
 
 export function serviceUrl(service: ServiceModule): string {
   return `http://127.0.0.1:${service.port}/graphql`;
