@@ -3,7 +3,9 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/generated/**', '**/dist/**', '**/node_modules/**', '.data/**', '.tools/**', 'coverage/**'] },
+  {
+    ignores: ['**/generated/**', '**/dist/**', '**/node_modules/**', '.data/**', '.tools/**', 'coverage/**'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -27,7 +27,13 @@ export interface ServiceModule {
   start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;
 }
 
-export const SERVICES: ServiceModule[] = [orgModule, catalogModule, dossierModule, auditModule, notificationModule];
+export const SERVICES: ServiceModule[] = [
+  orgModule,
+  catalogModule,
+  dossierModule,
+  auditModule,
+  notificationModule,
+];
 
 export function serviceUrl(service: ServiceModule): string {
   return `http://127.0.0.1:${service.port}/graphql`;

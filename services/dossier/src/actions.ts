@@ -111,11 +111,15 @@ export async function completeStep(
       const status = afterCompletingStep(current.order, steps.length);
       if (status === 'RESULT_READY') {
         await finish(m, ctx, dossier, now);
-        return dossierEvent('dossier.step_completed', { ...dossier, status }, {
-        step: current.order,
-        resultReady: true,
-        timeliness: closedTimeliness(now, dossier.appointmentDueAt, dossier.supplementRequests),
-      });
+        return dossierEvent(
+          'dossier.step_completed',
+          { ...dossier, status },
+          {
+            step: current.order,
+            resultReady: true,
+            timeliness: closedTimeliness(now, dossier.appointmentDueAt, dossier.supplementRequests),
+          },
+        );
       }
       const next = steps.find((s) => s.order === current.order + 1)!;
       if (input.nextAssigneeId)
