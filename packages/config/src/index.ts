@@ -60,6 +60,12 @@ export const env = {
       .string()
       .default(fallback)
       .refine((value) => URL.canParse(value), 'must be a URL'),
+  /** The BullMQ key prefix: letters, digits, `_`, `-` and braces (a Redis Cluster hash tag). */
+  queuePrefix: () =>
+    z
+      .string()
+      .regex(/^[A-Za-z0-9_{}-]+$/)
+      .default('eiso'),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   flag: (fallback: boolean) =>

@@ -43,3 +43,24 @@ export async function migrateWithLock(dataSource: DataSource, lockName: string):
     await runner.release();
   }
 }
+
+/**
+ * A service's whole migration step: its schema and role prepared with the admin URL, then its
+ * migrations run under the advisory lock `eiso-migrate-<schema>`. `open(2)` makes the service's
+ * DataSource with two connections: one holds the lock while the other migrates.
+ */
+export async function migrateService(
+  adminUrl: string,
+  schema: string,
+  role: string,
+  open: (poolSize: number) => DataSource,
+): Promise<string[]> {
+  await prepareServiceSchema(adminUrl, schema, role);
+  const dataSource = open(2);
+  await dataSource.initialize();
+  try {
+    return await migrateWithLock(dataSource, `eiso-migrate-${schema}`);
+  } finally {
+    await dataSource.destroy();
+  }
+}

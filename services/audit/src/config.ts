@@ -12,10 +12,7 @@ export function loadAuditConfig(source: NodeJS.ProcessEnv = process.env) {
       AUDIT_PORT: env.port(4004),
       ...databaseEnv(),
       REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
-      QUEUE_PREFIX: z
-        .string()
-        .regex(/^[A-Za-z0-9_{}-]+$/)
-        .default('eiso'),
+      QUEUE_PREFIX: env.queuePrefix(),
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
       CATALOG_URL: env.url('http://127.0.0.1:4002/graphql'),
       DOSSIER_URL: env.url('http://127.0.0.1:4003/graphql'),

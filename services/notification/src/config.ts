@@ -12,10 +12,7 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
       NOTIFICATION_PORT: env.port(4005),
       ...databaseEnv(),
       REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
-      QUEUE_PREFIX: z
-        .string()
-        .regex(/^[A-Za-z0-9_{}-]+$/)
-        .default('eiso'),
+      QUEUE_PREFIX: env.queuePrefix(),
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
       DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),

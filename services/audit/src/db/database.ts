@@ -1,4 +1,4 @@
-import { createServiceDataSource, migrateWithLock, prepareServiceSchema } from '@eiso/db';
+import { createServiceDataSource, migrateService } from '@eiso/db';
 import { auditMigrations } from './migrations';
 
 export const AUDIT_SCHEMA = 'audit';
@@ -17,13 +17,11 @@ export function createAuditDataSource(urls: Urls, poolSize?: number) {
   });
 }
 
-export async function migrateAudit(urls: Urls): Promise<string[]> {
-  await prepareServiceSchema(urls.DATABASE_URL, AUDIT_SCHEMA, AUDIT_ROLE);
-  const { dataSource } = createAuditDataSource(urls, 2);
-  await dataSource.initialize();
-  try {
-    return await migrateWithLock(dataSource, 'eiso-migrate-audit');
-  } finally {
-    await dataSource.destroy();
-  }
+export function migrateAudit(urls: Urls): Promise<string[]> {
+  return migrateService(
+    urls.DATABASE_URL,
+    AUDIT_SCHEMA,
+    AUDIT_ROLE,
+    (poolSize) => createAuditDataSource(urls, poolSize).dataSource,
+  );
 }

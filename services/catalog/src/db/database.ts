@@ -1,4 +1,4 @@
-import { createServiceDataSource, migrateWithLock, prepareServiceSchema } from '@eiso/db';
+import { createServiceDataSource, migrateService } from '@eiso/db';
 import { catalogMigrations } from './migrations';
 
 export const CATALOG_SCHEMA = 'catalog';
@@ -18,14 +18,11 @@ export function createCatalogDataSource(urls: Urls, poolSize?: number) {
   });
 }
 
-export async function migrateCatalog(urls: Urls): Promise<string[]> {
-  await prepareServiceSchema(urls.DATABASE_URL, CATALOG_SCHEMA, CATALOG_ROLE);
-  // Two connections: one holds the migration lock while the other migrates.
-  const { dataSource } = createCatalogDataSource(urls, 2);
-  await dataSource.initialize();
-  try {
-    return await migrateWithLock(dataSource, 'eiso-migrate-catalog');
-  } finally {
-    await dataSource.destroy();
-  }
+export function migrateCatalog(urls: Urls): Promise<string[]> {
+  return migrateService(
+    urls.DATABASE_URL,
+    CATALOG_SCHEMA,
+    CATALOG_ROLE,
+    (poolSize) => createCatalogDataSource(urls, poolSize).dataSource,
+  );
 }

@@ -1,4 +1,4 @@
-import { createServiceDataSource, migrateWithLock, prepareServiceSchema } from '@eiso/db';
+import { createServiceDataSource, migrateService } from '@eiso/db';
 import { dossierMigrations } from './migrations';
 
 export const DOSSIER_SCHEMA = 'dossier';
@@ -17,13 +17,11 @@ export function createDossierDataSource(urls: Urls, poolSize?: number) {
   });
 }
 
-export async function migrateDossier(urls: Urls): Promise<string[]> {
-  await prepareServiceSchema(urls.DATABASE_URL, DOSSIER_SCHEMA, DOSSIER_ROLE);
-  const { dataSource } = createDossierDataSource(urls, 2);
-  await dataSource.initialize();
-  try {
-    return await migrateWithLock(dataSource, 'eiso-migrate-dossier');
-  } finally {
-    await dataSource.destroy();
-  }
+export function migrateDossier(urls: Urls): Promise<string[]> {
+  return migrateService(
+    urls.DATABASE_URL,
+    DOSSIER_SCHEMA,
+    DOSSIER_ROLE,
+    (poolSize) => createDossierDataSource(urls, poolSize).dataSource,
+  );
 }

@@ -1,4 +1,4 @@
-import { createServiceDataSource, migrateWithLock, prepareServiceSchema } from '@eiso/db';
+import { createServiceDataSource, migrateService } from '@eiso/db';
 import { notificationMigrations } from './migrations';
 
 export const NOTIFICATION_SCHEMA = 'notification';
@@ -17,13 +17,11 @@ export function createNotificationDataSource(urls: Urls, poolSize?: number) {
   });
 }
 
-export async function migrateNotification(urls: Urls): Promise<string[]> {
-  await prepareServiceSchema(urls.DATABASE_URL, NOTIFICATION_SCHEMA, NOTIFICATION_ROLE);
-  const { dataSource } = createNotificationDataSource(urls, 2);
-  await dataSource.initialize();
-  try {
-    return await migrateWithLock(dataSource, 'eiso-migrate-notification');
-  } finally {
-    await dataSource.destroy();
-  }
+export function migrateNotification(urls: Urls): Promise<string[]> {
+  return migrateService(
+    urls.DATABASE_URL,
+    NOTIFICATION_SCHEMA,
+    NOTIFICATION_ROLE,
+    (poolSize) => createNotificationDataSource(urls, poolSize).dataSource,
+  );
 }

@@ -1,4 +1,4 @@
-import { createServiceDataSource, migrateWithLock, prepareServiceSchema } from '@eiso/db';
+import { createServiceDataSource, migrateService } from '@eiso/db';
 import { orgEntities } from './entities';
 import { orgMigrations } from './migrations';
 
@@ -24,17 +24,11 @@ export function createOrgDataSource(
 }
 
 /** Creates the schema and role when missing, then applies pending migrations. */
-export async function migrateOrg(urls: {
-  DATABASE_URL: string;
-  ORG_DATABASE_URL?: string;
-}): Promise<string[]> {
-  await prepareServiceSchema(urls.DATABASE_URL, ORG_SCHEMA, ORG_ROLE);
-  // Two connections: one holds the migration lock while the other migrates.
-  const { dataSource } = createOrgDataSource(urls, 2);
-  await dataSource.initialize();
-  try {
-    return await migrateWithLock(dataSource, 'eiso-migrate-org');
-  } finally {
-    await dataSource.destroy();
-  }
+export function migrateOrg(urls: { DATABASE_URL: string; ORG_DATABASE_URL?: string }): Promise<string[]> {
+  return migrateService(
+    urls.DATABASE_URL,
+    ORG_SCHEMA,
+    ORG_ROLE,
+    (poolSize) => createOrgDataSource(urls, poolSize).dataSource,
+  );
 }
