@@ -5,6 +5,7 @@
  */
 import type { QueryRunner, DataSource } from 'typeorm';
 import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
+import { keepSynced, type KeepSyncedOptions } from './sync';
 
 export interface DirectoryOfficial {
   id: string;
@@ -91,4 +92,13 @@ export async function syncOfficialDirectory(
     after = page.officialDirectory.next;
   } while (after);
   return total;
+}
+
+/** The official directory, kept in sync from org's `officialDirectory` (see keepSynced). */
+export function keepOfficialDirectorySynced(
+  db: DataSource,
+  source: { orgUrl: string; signingSecret: string },
+  options: KeepSyncedOptions,
+): Promise<() => void> {
+  return keepSynced('official directory', () => syncOfficialDirectory(db, source), options);
 }

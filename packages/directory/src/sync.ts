@@ -57,32 +57,46 @@ function fetchPage(source: SyncSource, variables: Record<string, unknown>): Prom
   });
 }
 
+export interface KeepSyncedOptions {
+  intervalMs: number;
+  /** How long the first sync may keep failing (the source still starting) before start-up fails. */
+  startupTimeoutMs: number;
+  log: (message: string, error?: unknown) => void;
+}
+
 /**
- * Syncs once, retrying while org is not up yet (services start together), then again every
- * `intervalMs` in the background. Returns a stop function.
+ * Runs `sync` until it first succeeds (retrying every 500 ms until the start-up timeout: the
+ * source may still be starting), then again every interval; later failures are logged, and the
+ * replica keeps serving its last good copy. Returns the function that stops the repeats.
+ * `what` names the replica in the log lines ("unit directory", "catalog replica").
  */
-export async function keepUnitDirectorySynced(
-  directory: UnitDirectory,
-  source: SyncSource,
-  options: { intervalMs: number; startupTimeoutMs: number; log: (message: string, error?: unknown) => void },
+export async function keepSynced(
+  what: string,
+  sync: () => Promise<number>,
+  options: KeepSyncedOptions,
 ): Promise<() => void> {
   const deadline = Date.now() + options.startupTimeoutMs;
   for (;;) {
     try {
-      const count = await syncUnitDirectory(directory, source);
-      options.log(`unit directory synced: ${count} units`);
+      options.log(`${what} synced: ${await sync()}`);
       break;
     } catch (error) {
-      if (Date.now() > deadline)
-        throw new Error(`could not sync the unit directory from ${source.orgUrl}: ${String(error)}`);
+      if (Date.now() > deadline) throw new Error(`could not sync the ${what}: ${String(error)}`);
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   }
   const timer = setInterval(() => {
-    syncUnitDirectory(directory, source).catch((error: unknown) =>
-      options.log('unit directory sync failed', error),
-    );
+    sync().catch((error: unknown) => options.log(`${what} sync failed`, error));
   }, options.intervalMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** The unit directory, kept in sync from org's `units`. */
+export function keepUnitDirectorySynced(
+  directory: UnitDirectory,
+  source: SyncSource,
+  options: KeepSyncedOptions,
+): Promise<() => void> {
+  return keepSynced('unit directory', () => syncUnitDirectory(directory, source), options);
 }

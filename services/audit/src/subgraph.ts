@@ -3,9 +3,9 @@ import path from 'node:path';
 import { gql } from 'graphql-tag';
 import { nationalCalendar, todayInVietnam } from '@eiso/calendar';
 import {
+  keepOfficialDirectorySynced,
   keepUnitDirectorySynced,
   OfficialDirectory,
-  syncOfficialDirectory,
   UnitDirectory,
 } from '@eiso/directory';
 import { CursorCodec } from '@eiso/graphql';
@@ -28,20 +28,13 @@ export async function startAuditService(config: AuditConfig, logger: Logger): Pr
   const source = { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
   const log = (message: string, error?: unknown) =>
     error ? logger.warn({ err: error }, message) : logger.info(message);
-  const stopDirectorySync = await keepUnitDirectorySynced(directory, source, {
+  const sync = {
     intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS,
     startupTimeoutMs: config.REPLICA_STARTUP_TIMEOUT_MS,
     log,
-  });
-  log(`official directory synced: ${await syncOfficialDirectory(dataSource, source)} officials`);
-  const officialsTimer = setInterval(
-    () =>
-      syncOfficialDirectory(dataSource, source).catch((error: unknown) =>
-        log('official directory sync failed', error),
-      ),
-    config.DIRECTORY_SYNC_INTERVAL_MS,
-  );
-  officialsTimer.unref();
+  };
+  const stopDirectorySync = await keepUnitDirectorySynced(directory, source, sync);
+  const stopOfficialsSync = await keepOfficialDirectorySynced(dataSource, source, sync);
   const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
   const running = await startSubgraph<Omit<AuditContext, 'caller' | 'requestId' | 'logger'>>(
     {
@@ -73,7 +66,7 @@ export async function startAuditService(config: AuditConfig, logger: Logger): Pr
   return {
     ...running,
     stop: async () => {
-      clearInterval(officialsTimer);
+      stopOfficialsSync();
       stopDirectorySync();
       await running.stop();
       await dataSource.destroy();

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { gql } from 'graphql-tag';
 import { nationalCalendar } from '@eiso/calendar';
 import {
+  keepOfficialDirectorySynced,
+  keepSynced,
   keepUnitDirectorySynced,
   OfficialDirectory,
-  syncOfficialDirectory,
   UnitDirectory,
 } from '@eiso/directory';
 import { CursorCodec } from '@eiso/graphql';
@@ -38,33 +39,20 @@ export async function startDossierService(
   const directory = new UnitDirectory(dataSource);
   const log = (message: string, error?: unknown) =>
     error ? logger.warn({ err: error }, message) : logger.info(message);
-  const stopDirectorySync = await keepUnitDirectorySynced(
-    directory,
-    { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET },
-    {
-      intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS,
-      startupTimeoutMs: config.REPLICA_STARTUP_TIMEOUT_MS,
-      log,
-    },
-  );
   const orgSource = { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
-  const syncOfficials = () => syncOfficialDirectory(dataSource, orgSource);
-  log(
-    `official directory synced: ${await retry(syncOfficials, config.REPLICA_STARTUP_TIMEOUT_MS)} officials`,
-  );
-  const officialsTimer = setInterval(
-    () => syncOfficials().catch((error: unknown) => log('official directory sync failed', error)),
-    config.DIRECTORY_SYNC_INTERVAL_MS,
-  );
-  officialsTimer.unref();
+  const directorySync = {
+    intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS,
+    startupTimeoutMs: config.REPLICA_STARTUP_TIMEOUT_MS,
+    log,
+  };
+  const stopDirectorySync = await keepUnitDirectorySynced(directory, orgSource, directorySync);
+  const stopOfficialsSync = await keepOfficialDirectorySynced(dataSource, orgSource, directorySync);
   const catalogSource = { catalogUrl: config.CATALOG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
   const syncCatalog = () => syncCatalogReplica(dataSource, catalogSource);
-  log(`catalog replica synced: ${await retry(syncCatalog, config.REPLICA_STARTUP_TIMEOUT_MS)} changes`);
-  const timer = setInterval(
-    () => syncCatalog().catch((error: unknown) => log('catalog replica sync failed', error)),
-    config.CATALOG_SYNC_INTERVAL_MS,
-  );
-  timer.unref();
+  const stopCatalogSync = await keepSynced('catalog replica', syncCatalog, {
+    ...directorySync,
+    intervalMs: config.CATALOG_SYNC_INTERVAL_MS,
+  });
 
   const queries = new DossierQueries(dataSource);
   const officials = new OfficialDirectory(dataSource);
@@ -101,23 +89,11 @@ export async function startDossierService(
     statementCount: () => statements.count,
     syncCatalog,
     stop: async () => {
-      clearInterval(timer);
-      clearInterval(officialsTimer);
+      stopCatalogSync();
+      stopOfficialsSync();
       stopDirectorySync();
       await running.stop();
       await dataSource.destroy();
     },
   };
-}
-
-async function retry<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await work();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
-    }
-  }
 }

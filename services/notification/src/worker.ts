@@ -1,5 +1,5 @@
 /** The notification worker: in-app notifications from the dossier events. */
-import { syncOfficialDirectory } from '@eiso/directory';
+import { keepOfficialDirectorySynced } from '@eiso/directory';
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
 import { runServer } from '@eiso/server';
 import { loadNotificationConfig } from './config';
@@ -13,12 +13,12 @@ runServer(
     const { dataSource } = createNotificationDataSource(config, 4);
     await dataSource.initialize();
     const source = { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
-    await syncOfficialDirectory(dataSource, source);
-    const officialsTimer = setInterval(
-      () => void syncOfficialDirectory(dataSource, source).catch(() => undefined),
-      config.DIRECTORY_SYNC_INTERVAL_MS,
-    );
-    officialsTimer.unref();
+    // Recipients (assignees, a unit's handlers and leaders) come from this replica of org's officials.
+    const stopOfficialsSync = await keepOfficialDirectorySynced(dataSource, source, {
+      intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS,
+      startupTimeoutMs: config.REPLICA_STARTUP_TIMEOUT_MS,
+      log: (message, error) => (error ? logger.warn({ err: error }, message) : logger.info(message)),
+    });
     const redis = createRedisConnection(config.REDIS_URL);
     const consumer = startConsumer({
       db: dataSource,
@@ -34,7 +34,7 @@ runServer(
     return {
       url: `queue ${config.QUEUE_PREFIX}:notification.dossier-events`,
       stop: async () => {
-        clearInterval(officialsTimer);
+        stopOfficialsSync();
         await consumer.close();
         await redis.quit();
         await dataSource.destroy();
