@@ -9,6 +9,7 @@ import type { DirectoryUnit } from '@eiso/directory';
 import { errors } from '@eiso/errors';
 import type { EntityManager } from 'typeorm';
 import type { AuditContext } from './context';
+
 import { isIsoClause, ISO_9001_2015_CLAUSES } from './domain/clauses';
 import {
   nonconformityStatus,
@@ -16,6 +17,16 @@ import {
   type ActionState,
   type FindingKind,
 } from './domain/nonconformity';
+
+/** A risk register row as the resolvers return it. */
+export interface RiskRow {
+  id: string;
+  description: string;
+  likelihood: number;
+  impact: number;
+  treatment: string | null;
+  ownerId: string | null;
+}
 
 export async function announceQms(
   ctx: AuditContext,
@@ -194,14 +205,7 @@ export async function recordRisk(
       ownerId,
     ],
   );
-  return risk as {
-    id: string;
-    description: string;
-    likelihood: number;
-    impact: number;
-    treatment: string | null;
-    ownerId: string | null;
-  };
+  return risk as RiskRow;
 }
 
 export async function addCorrectiveAction(

@@ -233,14 +233,7 @@ export const auditResolvers = {
     risks: async (ref: Ref, _: unknown, ctx: AuditContext) => {
       const unit = await readableUnit(ctx, ref);
       if (!unit) return null;
-      const rows: {
-        id: string;
-        description: string;
-        likelihood: number;
-        impact: number;
-        treatment: string | null;
-        ownerId: string | null;
-      }[] = await ctx.db.query(
+      const rows: actions.RiskRow[] = await ctx.db.query(
         `SELECT id, description, likelihood, impact, treatment, owner_id AS "ownerId" FROM risk WHERE unit_id = $1 ORDER BY likelihood * impact DESC, id`,
         [unit.id],
       );

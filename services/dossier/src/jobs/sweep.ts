@@ -51,9 +51,8 @@ async function announce(
   params: unknown[],
   batch: number,
 ): Promise<number> {
-  const rows: { id: string; code: string; unitPath: string; dueAt: Date; assigneeId: string | null }[] =
-    await m.query(
-      `WITH due AS (
+  const rows: AnnouncedRow[] = await m.query(
+    `WITH due AS (
        SELECT d.id FROM dossier d
        WHERE d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED' AND ${window}
          AND NOT EXISTS (SELECT 1 FROM overdue_notice n WHERE n.dossier_id = d.id AND n.step_order = ${step})
@@ -65,35 +64,17 @@ async function announce(
      SELECT d.id, d.code, d.unit_path AS "unitPath", d.due_at AS "dueAt", s.assignee_id AS "assigneeId"
      FROM noticed JOIN dossier d ON d.id = noticed.dossier_id
      LEFT JOIN dossier_step s ON s.dossier_id = d.id AND s.step_order = d.current_step`,
-      params,
-    );
+    params,
+  );
   await appendEvents(
     m,
-    rows.map((r): NewEvent => ({
-      type,
-      unitPath: r.unitPath,
-      aggregateId: r.id,
-      payload: {
-        id: r.id,
-        code: r.code,
-        unitCode: unitCodeOf(r.unitPath),
-        dueAt: r.dueAt,
-        assigneeId: r.assigneeId,
-      },
-    })),
+    rows.map((r) => deadlineEvent(type, r)),
   );
   return rows.length;
 }
 
 async function announceSteps(m: EntityManager, now: Date, batch: number): Promise<number> {
-  const rows: {
-    id: string;
-    code: string;
-    unitPath: string;
-    step: number;
-    dueAt: Date;
-    assigneeId: string | null;
-  }[] = await m.query(
+  const rows: Required<AnnouncedRow>[] = await m.query(
     `WITH due AS (
        SELECT s.dossier_id, s.step_order FROM dossier_step s
        JOIN dossier d ON d.id = s.dossier_id AND d.current_step = s.step_order
@@ -112,19 +93,34 @@ async function announceSteps(m: EntityManager, now: Date, batch: number): Promis
   );
   await appendEvents(
     m,
-    rows.map((r): NewEvent => ({
-      type: 'dossier.step_overdue',
-      unitPath: r.unitPath,
-      aggregateId: r.id,
-      payload: {
-        id: r.id,
-        code: r.code,
-        unitCode: unitCodeOf(r.unitPath),
-        step: r.step,
-        dueAt: r.dueAt,
-        assigneeId: r.assigneeId,
-      },
-    })),
+    rows.map((r) => deadlineEvent('dossier.step_overdue', r)),
   );
   return rows.length;
+}
+
+interface AnnouncedRow {
+  id: string;
+  code: string;
+  unitPath: string;
+  dueAt: Date;
+  assigneeId: string | null;
+  /** Set for a step's deadline; absent for the dossier's. */
+  step?: number;
+}
+
+/** The event a sweep announces a passed or near deadline with (the consumers' payload). */
+function deadlineEvent(type: string, r: AnnouncedRow): NewEvent {
+  return {
+    type,
+    unitPath: r.unitPath,
+    aggregateId: r.id,
+    payload: {
+      id: r.id,
+      code: r.code,
+      unitCode: unitCodeOf(r.unitPath),
+      ...(r.step === undefined ? {} : { step: r.step }),
+      dueAt: r.dueAt,
+      assigneeId: r.assigneeId,
+    },
+  };
 }
