@@ -6,5 +6,6 @@ export * from './config';
 export * from './module';
 export * from './subgraph';
 export * from './jobs/sweep';
+export * from './jobs/digest';
 export * from './jobs/worker-jobs';
 export { createDossierDataSource } from './db/database';

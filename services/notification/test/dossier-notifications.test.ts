@@ -11,7 +11,17 @@ import { createNotificationDataSource, migrateNotification, notifyFromDossierEve
 let database: TestDatabase;
 let db: DataSource;
 const unitPath = '/VN/22/22001/';
-const people = { handler1: randomUUID(), handler2: randomUUID(), leader: randomUUID(), other: randomUUID() };
+const deskUnitPath = '/VN/22/22003/';
+const people = {
+  handler1: randomUUID(),
+  handler2: randomUUID(),
+  leader: randomUUID(),
+  other: randomUUID(),
+  deskReceiver: randomUUID(),
+  deskHead: randomUUID(),
+  deskLeader: randomUUID(),
+};
+const dueAt = '2026-11-20T10:00:00.000Z';
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -27,6 +37,10 @@ beforeAll(async () => {
   await official(people.handler2, 'handler.b', unitPath, ['HANDLER', 'RECEIVER']);
   await official(people.leader, 'leader.a', unitPath, ['LEADER']);
   await official(people.other, 'handler.elsewhere', '/VN/22/22004/', ['HANDLER']);
+  // A unit whose one-stop desk has a head: a receiver who is also a leader.
+  await official(people.deskReceiver, 'receiver.desk', deskUnitPath, ['RECEIVER']);
+  await official(people.deskHead, 'head.desk', deskUnitPath, ['RECEIVER', 'LEADER']);
+  await official(people.deskLeader, 'leader.desk', deskUnitPath, ['LEADER']);
 });
 
 afterAll(async () => {
@@ -34,14 +48,20 @@ afterAll(async () => {
   await database?.drop();
 });
 
-const event = (type: string, payload: Record<string, unknown>): EisoEvent => ({
+const event = (type: string, payload: Record<string, unknown>, path = unitPath): EisoEvent => ({
   id: randomUUID(),
   type,
   occurredAt: new Date().toISOString(),
-  unitPath,
+  unitPath: path,
   aggregateId: String(payload.id),
-  payload: { code: `22001-261123-${String(payload.id).slice(0, 4)}`, unitCode: '22001', ...payload },
+  payload: { code: `22001-261123-${String(payload.id).slice(0, 4)}`, unitCode: '22001', dueAt, ...payload },
 });
+
+const toldAbout = async (id: string) =>
+  db.query(
+    `SELECT official_id, kind, read_at IS NOT NULL AS read FROM notification WHERE subject = $1 ORDER BY kind, official_id`,
+    [`dossier:${id}`],
+  );
 
 const inboxOf = async (officialId: string) =>
   (await db.query(`SELECT kind FROM notification WHERE official_id = $1 ORDER BY kind`, [officialId])).map(
@@ -62,25 +82,87 @@ describe('notifications from dossier events', () => {
     );
   });
 
-  it('tell an overdue dossier to its assignee (with the apology owed) and to the leaders, once', async () => {
+  it('tell an overdue dossier to its assignee (with the apology owed) and to the one-stop desk, once', async () => {
     const id = randomUUID();
-    const overdue = event('dossier.overdue', { id, assigneeId: people.handler1 });
+    const overdue = event('dossier.overdue', { id, assigneeId: people.handler1, apologized: false });
     expect(await notifyFromDossierEvent(overdue, db.manager)).toBe(3);
     // The same event replayed, and the sweep announcing it again under a new event id.
     expect(await notifyFromDossierEvent(overdue, db.manager)).toBe(0);
     expect(await notifyFromDossierEvent({ ...overdue, id: randomUUID() }, db.manager)).toBe(0);
-    const kinds = await db.query(
-      `SELECT official_id, kind FROM notification WHERE dossier_id = $1 ORDER BY kind, official_id`,
-      [id],
+    // No head at this desk (no RECEIVER who is a LEADER): its receivers are told; leaders are not.
+    expect(await toldAbout(id)).toEqual(
+      [
+        { official_id: people.handler1, kind: 'APOLOGY_REQUIRED', read: false },
+        { official_id: people.handler1, kind: 'OVERDUE', read: false },
+        { official_id: people.handler2, kind: 'OVERDUE', read: false },
+      ].sort((a, b) => a.kind.localeCompare(b.kind) || a.official_id.localeCompare(b.official_id)),
     );
-    expect(kinds).toEqual(
-      expect.arrayContaining([
-        { official_id: people.handler1, kind: 'OVERDUE' },
-        { official_id: people.handler1, kind: 'APOLOGY_REQUIRED' },
-        { official_id: people.leader, kind: 'OVERDUE' },
-      ]),
+  });
+
+  it("tell the desk's head, not every receiver or leader, where the desk has one", async () => {
+    const id = randomUUID();
+    await notifyFromDossierEvent(
+      event('dossier.overdue', { id, assigneeId: people.handler1, apologized: true }, deskUnitPath),
+      db.manager,
     );
-    expect(kinds).toHaveLength(3);
+    // An apology was already given: none is asked for again.
+    expect(await toldAbout(id)).toEqual(
+      [
+        { official_id: people.deskHead, kind: 'OVERDUE', read: false },
+        { official_id: people.handler1, kind: 'OVERDUE', read: false },
+      ].sort((a, b) => a.official_id.localeCompare(b.official_id)),
+    );
+  });
+
+  it('settle the apology owed once it is issued, and tell a moved deadline again when it passes', async () => {
+    const id = randomUUID();
+    await notifyFromDossierEvent(event('dossier.overdue', { id, assigneeId: people.handler1 }), db.manager);
+    await notifyFromDossierEvent(event('dossier.apology_issued', { id }), db.manager);
+    const afterApology = await toldAbout(id);
+    expect(afterApology.find((r: { kind: string }) => r.kind === 'APOLOGY_REQUIRED')).toMatchObject({
+      read: true,
+    });
+    // The apology's new date passes too: OVERDUE again for the new deadline, no second apology asked.
+    const newDueAt = '2026-11-27T10:00:00.000Z';
+    const again = event('dossier.overdue', {
+      id,
+      assigneeId: people.handler1,
+      apologized: true,
+      dueAt: newDueAt,
+    });
+    expect(await notifyFromDossierEvent(again, db.manager)).toBe(2);
+    const kinds = (await toldAbout(id)).map((r: { kind: string }) => r.kind);
+    expect(kinds.filter((k: string) => k === 'OVERDUE')).toHaveLength(4);
+    expect(kinds.filter((k: string) => k === 'APOLOGY_REQUIRED')).toHaveLength(1);
+  });
+
+  it('escalate to the leaders a day later, then a daily digest: one per leader and day', async () => {
+    const id = randomUUID();
+    expect(
+      await notifyFromDossierEvent(
+        event('dossier.escalated', { id, assigneeId: people.handler1 }),
+        db.manager,
+      ),
+    ).toBe(1);
+    expect(await toldAbout(id)).toEqual([{ official_id: people.leader, kind: 'ESCALATION', read: false }]);
+    const digest = (day: string) =>
+      event('unit.overdue_digest', { id: `22001:${day}`, day, count: 3, codes: ['A', 'B'] });
+    expect(await notifyFromDossierEvent(digest('2026-11-24'), db.manager)).toBe(1);
+    expect(await notifyFromDossierEvent(digest('2026-11-24'), db.manager)).toBe(0);
+    expect(await notifyFromDossierEvent(digest('2026-11-25'), db.manager)).toBe(1);
+    const [told] = await db.query(
+      `SELECT official_id, body FROM notification WHERE subject = 'unit:22001' AND threshold = 'digest-2026-11-24'`,
+    );
+    expect(told.official_id).toBe(people.leader);
+    expect(told.body).toContain('A, B, …');
+  });
+
+  it('tell a step entering its last hours to its assignee, once per deadline', async () => {
+    const id = randomUUID();
+    const soon = event('dossier.step_due_soon', { id, assigneeId: people.handler2, step: 2 });
+    expect(await notifyFromDossierEvent(soon, db.manager)).toBe(1);
+    expect(await notifyFromDossierEvent({ ...soon, id: randomUUID() }, db.manager)).toBe(0);
+    expect(await toldAbout(id)).toEqual([{ official_id: people.handler2, kind: 'DUE_SOON', read: false }]);
   });
 
   it('tell each overdue step separately, and a hand-over only to whoever receives it', async () => {

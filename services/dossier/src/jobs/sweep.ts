@@ -1,25 +1,44 @@
 /**
- * The deadline sweep, run every minute by the dossier worker: it announces, once each, every
- * dossier that entered its last 8 working hours (`dossier.due_soon`), every dossier past its due
- * time (`dossier.overdue`) and every step past its own (`dossier.step_overdue`). "Once" is a unique
- * notice row written in the same transaction as the event: a second sweep, a replayed one or one
- * racing another worker finds the row and says nothing. Reads go through partial indexes of open
- * dossiers and running steps only.
+ * The deadline sweep, run every minute by the dossier worker. It announces, once per deadline:
+ * - a dossier or its running step entering its last 8 working hours (`dossier.due_soon`,
+ *   `dossier.step_due_soon`);
+ * - a dossier or its running step past its due time (`dossier.overdue`, `dossier.step_overdue`);
+ * - a dossier still open one more working day after its due time (`dossier.escalated`: its unit's
+ *   leader is told).
+ * "Once" is a `deadline_notice` row (dossier, step, kind, the deadline) written in the same
+ * transaction as the event: a second sweep, a replayed one or one racing another worker finds the
+ * row and says nothing, and a killed sweep rolls back whole. A dossier whose deadline moved
+ * (resumed after a supplement, or given a new date by an apology) is announced again for the new
+ * deadline. Reads go through the partial indexes of open dossiers and running steps, oldest
+ * deadline first.
  */
-import type { DataSource, EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { WorkingCalendar } from '@eiso/calendar';
 import { appendEvents, type NewEvent } from '@eiso/outbox';
 import { unitCodeOf } from '../db/rows';
 import { DUE_SOON_HOURS } from '../domain/timeliness';
 
-/** Notice rows: step 0 is the dossier's own deadline, -1 its entering the due-soon window. */
-const DOSSIER_OVERDUE = 0;
-const DOSSIER_DUE_SOON = -1;
+/** Working hours overdue after which the unit's leader is told (one working day). */
+export const ESCALATION_HOURS = 8;
+/** Wall-clock hours that 8 working hours take at the least (no office day is shorter). */
+const ESCALATION_MIN_WALL_HOURS = 8;
 
 export interface SweepResult {
   dueSoon: number;
   overdue: number;
+  escalated: number;
+  stepsDueSoon: number;
   stepsOverdue: number;
+}
+
+type NoticeKind = 'DUE_SOON' | 'OVERDUE' | 'ESCALATION';
+
+interface Sweep {
+  m: EntityManager;
+  calendar: WorkingCalendar;
+  now: Date;
+  batch: number;
 }
 
 export async function sweepDeadlines(
@@ -29,71 +48,112 @@ export async function sweepDeadlines(
   batch = 5000,
 ): Promise<SweepResult> {
   const dueSoonUntil = calendar.addWorkingHours(now, DUE_SOON_HOURS);
-  return db.transaction(async (m) => ({
-    dueSoon: await announce(
-      m,
-      'dossier.due_soon',
-      DOSSIER_DUE_SOON,
-      `d.due_at >= $1 AND d.due_at <= $2`,
-      [now, dueSoonUntil],
-      batch,
-    ),
-    overdue: await announce(m, 'dossier.overdue', DOSSIER_OVERDUE, `d.due_at < $1`, [now], batch),
-    stepsOverdue: await announceSteps(m, now, batch),
-  }));
+  const escalationCandidatesBefore = new Date(now.getTime() - ESCALATION_MIN_WALL_HOURS * 3_600_000);
+  return db.transaction(async (m) => {
+    const s: Sweep = { m, calendar, now, batch };
+    return {
+      dueSoon: await announceDossiers(
+        s,
+        'DUE_SOON',
+        'dossier.due_soon',
+        `d.due_at >= $1 AND d.due_at <= $2`,
+        [now, dueSoonUntil],
+      ),
+      overdue: await announceDossiers(s, 'OVERDUE', 'dossier.overdue', `d.due_at < $1`, [now]),
+      escalated: await announceDossiers(
+        s,
+        'ESCALATION',
+        'dossier.escalated',
+        `d.due_at < $1`,
+        [escalationCandidatesBefore],
+        (dueAt) => calendar.workingHoursBetween(dueAt, now) >= ESCALATION_HOURS,
+      ),
+      stepsDueSoon: await announceSteps(
+        s,
+        'DUE_SOON',
+        'dossier.step_due_soon',
+        `s.due_at >= $1 AND s.due_at <= $2`,
+        [now, dueSoonUntil],
+      ),
+      stepsOverdue: await announceSteps(s, 'OVERDUE', 'dossier.step_overdue', `s.due_at < $1`, [now]),
+    };
+  });
 }
 
-async function announce(
-  m: EntityManager,
+interface Candidate {
+  id: string;
+  step: number;
+  dueAt: Date;
+}
+
+/** Dossiers (step 0) in `window`, not yet noticed for this kind and deadline; `ripe` filters further. */
+async function announceDossiers(
+  s: Sweep,
+  kind: NoticeKind,
   type: string,
-  step: number,
   window: string,
   params: unknown[],
-  batch: number,
+  ripe: (dueAt: Date) => boolean = () => true,
 ): Promise<number> {
-  const rows: AnnouncedRow[] = await m.query(
-    `WITH due AS (
-       SELECT d.id FROM dossier d
-       WHERE d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED' AND ${window}
-         AND NOT EXISTS (SELECT 1 FROM overdue_notice n WHERE n.dossier_id = d.id AND n.step_order = ${step})
-       LIMIT ${batch}
-     ), noticed AS (
-       INSERT INTO overdue_notice (dossier_id, step_order) SELECT id, ${step} FROM due
-       ON CONFLICT DO NOTHING RETURNING dossier_id
-     )
-     SELECT d.id, d.code, d.unit_path AS "unitPath", d.due_at AS "dueAt", s.assignee_id AS "assigneeId"
-     FROM noticed JOIN dossier d ON d.id = noticed.dossier_id
-     LEFT JOIN dossier_step s ON s.dossier_id = d.id AND s.step_order = d.current_step`,
+  const candidates: Candidate[] = await s.m.query(
+    `SELECT d.id, 0 AS step, d.due_at AS "dueAt" FROM dossier d
+     WHERE d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED' AND ${window}
+       AND NOT EXISTS (SELECT 1 FROM deadline_notice n
+                       WHERE n.dossier_id = d.id AND n.step_order = 0 AND n.kind = '${kind}' AND n.due_at = d.due_at)
+     ORDER BY d.due_at LIMIT ${s.batch}`,
     params,
   );
-  await appendEvents(
-    m,
-    rows.map((r) => deadlineEvent(type, r)),
+  return announce(
+    s,
+    kind,
+    type,
+    candidates.filter((c) => ripe(new Date(c.dueAt))),
   );
-  return rows.length;
 }
 
-async function announceSteps(m: EntityManager, now: Date, batch: number): Promise<number> {
-  const rows: Required<AnnouncedRow>[] = await m.query(
-    `WITH due AS (
-       SELECT s.dossier_id, s.step_order FROM dossier_step s
-       JOIN dossier d ON d.id = s.dossier_id AND d.current_step = s.step_order
-       WHERE s.started_at IS NOT NULL AND s.completed_at IS NULL AND s.due_at < $1
-         AND d.status <> 'SUPPLEMENT_REQUESTED'
-         AND NOT EXISTS (SELECT 1 FROM overdue_notice n WHERE n.dossier_id = s.dossier_id AND n.step_order = s.step_order)
-       LIMIT ${batch}
-     ), noticed AS (
-       INSERT INTO overdue_notice (dossier_id, step_order) SELECT dossier_id, step_order FROM due
-       ON CONFLICT DO NOTHING RETURNING dossier_id, step_order
+/** Running steps of open dossiers in `window`, not yet noticed for this kind and deadline. */
+async function announceSteps(
+  s: Sweep,
+  kind: NoticeKind,
+  type: string,
+  window: string,
+  params: unknown[],
+): Promise<number> {
+  const candidates: Candidate[] = await s.m.query(
+    `SELECT s.dossier_id AS id, s.step_order AS step, s.due_at AS "dueAt" FROM dossier_step s
+     JOIN dossier d ON d.id = s.dossier_id AND d.current_step = s.step_order
+     WHERE s.started_at IS NOT NULL AND s.completed_at IS NULL AND ${window}
+       AND d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED'
+       AND NOT EXISTS (SELECT 1 FROM deadline_notice n
+                       WHERE n.dossier_id = s.dossier_id AND n.step_order = s.step_order
+                         AND n.kind = '${kind}' AND n.due_at = s.due_at)
+     ORDER BY s.due_at LIMIT ${s.batch}`,
+    params,
+  );
+  return announce(s, kind, type, candidates);
+}
+
+/** Writes the notices (those another sweep wrote first drop out) and one event for each new one. */
+async function announce(s: Sweep, kind: NoticeKind, type: string, candidates: Candidate[]): Promise<number> {
+  if (candidates.length === 0) return 0;
+  const rows: AnnouncedRow[] = await s.m.query(
+    `WITH noticed AS (
+       INSERT INTO deadline_notice (dossier_id, step_order, kind, due_at, noticed_at)
+       SELECT c.id, c.step, $4, c.due, $5
+       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS c(id, step, due)
+       ON CONFLICT DO NOTHING RETURNING dossier_id, step_order, due_at
      )
-     SELECT d.id, d.code, d.unit_path AS "unitPath", s.step_order AS step, s.due_at AS "dueAt", s.assignee_id AS "assigneeId"
+     SELECT d.id, d.code, d.unit_path AS "unitPath", noticed.step_order AS step, noticed.due_at AS "dueAt",
+            s.assignee_id AS "assigneeId",
+            EXISTS (SELECT 1 FROM dossier_apology a WHERE a.dossier_id = d.id) AS "apologized"
      FROM noticed JOIN dossier d ON d.id = noticed.dossier_id
-     JOIN dossier_step s ON s.dossier_id = noticed.dossier_id AND s.step_order = noticed.step_order`,
-    [now],
+     LEFT JOIN dossier_step s ON s.dossier_id = d.id
+       AND s.step_order = CASE WHEN noticed.step_order = 0 THEN d.current_step ELSE noticed.step_order END`,
+    [candidates.map((c) => c.id), candidates.map((c) => c.step), candidates.map((c) => c.dueAt), kind, s.now],
   );
   await appendEvents(
-    m,
-    rows.map((r) => deadlineEvent('dossier.step_overdue', r)),
+    s.m,
+    rows.map((r) => deadlineEvent(type, r)),
   );
   return rows.length;
 }
@@ -102,10 +162,11 @@ interface AnnouncedRow {
   id: string;
   code: string;
   unitPath: string;
+  /** 0 for the dossier's own deadline. */
+  step: number;
   dueAt: Date;
   assigneeId: string | null;
-  /** Set for a step's deadline; absent for the dossier's. */
-  step?: number;
+  apologized: boolean;
 }
 
 /** The event a sweep announces a passed or near deadline with (the consumers' payload). */
@@ -118,8 +179,8 @@ function deadlineEvent(type: string, r: AnnouncedRow): NewEvent {
       id: r.id,
       code: r.code,
       unitCode: unitCodeOf(r.unitPath),
-      ...(r.step === undefined ? {} : { step: r.step }),
-      dueAt: r.dueAt,
+      ...(r.step === 0 ? { apologized: r.apologized } : { step: r.step }),
+      dueAt: new Date(r.dueAt).toISOString(),
       assigneeId: r.assigneeId,
     },
   };

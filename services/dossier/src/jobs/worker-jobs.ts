@@ -1,7 +1,8 @@
 /**
  * The dossier worker's jobs: the outbox relay (dossier events to the queues of the services that
- * consume them) and the deadline sweep every minute (a BullMQ job scheduler, upserted once, so two
- * workers never sweep at the same moment twice).
+ * consume them), the deadline sweep every minute and the leaders' overdue digest every morning at
+ * 08:00 Vietnam time (BullMQ job schedulers, upserted idempotently, so two workers never run the
+ * same tick twice).
  */
 import { Queue, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -9,12 +10,13 @@ import type { DataSource } from 'typeorm';
 import type { WorkingCalendar } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
 import { OutboxRelay, type Route } from '@eiso/outbox';
+import { emitOverdueDigest } from './digest';
 import { sweepDeadlines } from './sweep';
 
 /** Who receives dossier events: each consuming service owns its queue. */
 export const DOSSIER_EVENT_ROUTES: Route[] = [
   { queue: 'audit.dossier-events', types: ['dossier.'] },
-  { queue: 'notification.dossier-events', types: ['dossier.'] },
+  { queue: 'notification.dossier-events', types: ['dossier.', 'unit.'] },
 ];
 
 export const SWEEP_QUEUE = 'dossier.sweeps';
@@ -51,16 +53,27 @@ export async function startDossierJobs(options: {
     { every: options.sweepEveryMs ?? 60_000 },
     { name: 'sweep' },
   );
+  // The leaders' daily digest of escalated dossiers, at the start of the office day.
+  await sweeps.upsertJobScheduler(
+    'overdue-digest',
+    { pattern: '0 8 * * *', tz: 'Asia/Ho_Chi_Minh' },
+    { name: 'digest', opts: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 } } },
+  );
   const sweeper = new Worker(
     SWEEP_QUEUE,
-    async () => {
+    async (job) => {
+      if (job.name === 'digest') {
+        const digest = await emitOverdueDigest(db, calendar, new Date());
+        logger.info(digest, 'overdue digest');
+        return digest;
+      }
       const result = await sweepDeadlines(db, calendar, new Date());
-      if (result.dueSoon + result.overdue + result.stepsOverdue > 0) logger.info(result, 'deadline sweep');
+      if (Object.values(result).some((n) => n > 0)) logger.info(result, 'deadline sweep');
       return result;
     },
     { connection: redis, prefix, concurrency: 1 },
   );
-  sweeper.on('failed', (_job, error) => logger.warn({ err: error }, 'deadline sweep failed'));
+  sweeper.on('failed', (job, error) => logger.warn({ err: error, job: job?.name }, 'deadline job failed'));
 
   return {
     stop: async () => {
