@@ -1,7 +1,9 @@
 /**
  * A directory of officials (id, unit, roles), kept by services that assign work to people: the
  * dossier service checks that a step goes to an official of the dossier's unit with the step's
- * role. Pulled from org's `officialDirectory` (a batch read, signed as a system caller).
+ * role. Pulled from org's `officialDirectory` (a batch read, signed as a system caller). A service
+ * that mails officials (notification) adds an `email` column in its own migration
+ * (`addOfficialEmailColumn`) and syncs with `{ email: true }`; the others keep no addresses.
  */
 import type { QueryRunner, DataSource } from 'typeorm';
 import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
@@ -26,6 +28,16 @@ export async function createOfficialDirectoryTable(q: QueryRunner): Promise<void
     )`);
 }
 
+/** The e-mail column, for the services that sync with `{ email: true }`. */
+export async function addOfficialEmailColumn(q: QueryRunner): Promise<void> {
+  await q.query(`ALTER TABLE official_directory ADD COLUMN email text`);
+}
+
+export interface OfficialSyncOptions {
+  /** Also copy each official's e-mail (the table needs the column: addOfficialEmailColumn). */
+  email?: boolean;
+}
+
 export class OfficialDirectory {
   constructor(private readonly db: DataSource) {}
 
@@ -47,24 +59,29 @@ export class OfficialDirectory {
   }
 }
 
-const QUERY = `query OfficialDirectory($after: String) {
-  officialDirectory(first: 5000, after: $after) { next entries { id username unitId unitPath roles } }
+const query = (email: boolean) => `query OfficialDirectory($after: String) {
+  officialDirectory(first: 5000, after: $after) { next entries { id username unitId unitPath roles${email ? ' email' : ''} } }
 }`;
 
 interface Page {
-  officialDirectory: { next: string | null; entries: (DirectoryOfficial & { username: string })[] };
+  officialDirectory: {
+    next: string | null;
+    entries: (DirectoryOfficial & { username: string; email?: string | null })[];
+  };
 }
 
 export async function syncOfficialDirectory(
   db: DataSource,
   source: { orgUrl: string; signingSecret: string },
+  options: OfficialSyncOptions = {},
 ): Promise<number> {
+  const email = options.email === true;
   let after: string | null = null;
   let total = 0;
   do {
     const page: Page = await postSignedGraphQL<Page>(
       source.orgUrl,
-      QUERY,
+      query(email),
       { after },
       {
         caller: SYSTEM_CALLER,
@@ -73,19 +90,27 @@ export async function syncOfficialDirectory(
     );
     const entries = page.officialDirectory.entries;
     if (entries.length) {
+      const params = [
+        entries.map((e) => e.id),
+        entries.map((e) => e.username),
+        entries.map((e) => e.unitId),
+        entries.map((e) => e.unitPath),
+        entries.map((e) => JSON.stringify(e.roles)),
+      ];
       await db.query(
-        `INSERT INTO official_directory (id, username, unit_id, unit_path, roles, synced_at)
-         SELECT id, username, unit_id, unit_path, ARRAY(SELECT jsonb_array_elements_text(roles)), now()
-         FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[]) AS t(id, username, unit_id, unit_path, roles)
-         ON CONFLICT (id) DO UPDATE SET username = excluded.username, unit_id = excluded.unit_id,
-           unit_path = excluded.unit_path, roles = excluded.roles, synced_at = now()`,
-        [
-          entries.map((e) => e.id),
-          entries.map((e) => e.username),
-          entries.map((e) => e.unitId),
-          entries.map((e) => e.unitPath),
-          entries.map((e) => JSON.stringify(e.roles)),
-        ],
+        email
+          ? `INSERT INTO official_directory (id, username, unit_id, unit_path, roles, email, synced_at)
+             SELECT id, username, unit_id, unit_path, ARRAY(SELECT jsonb_array_elements_text(roles)), email, now()
+             FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[], $6::text[])
+               AS t(id, username, unit_id, unit_path, roles, email)
+             ON CONFLICT (id) DO UPDATE SET username = excluded.username, unit_id = excluded.unit_id,
+               unit_path = excluded.unit_path, roles = excluded.roles, email = excluded.email, synced_at = now()`
+          : `INSERT INTO official_directory (id, username, unit_id, unit_path, roles, synced_at)
+             SELECT id, username, unit_id, unit_path, ARRAY(SELECT jsonb_array_elements_text(roles)), now()
+             FROM unnest($1::uuid[], $2::text[], $3::uuid[], $4::text[], $5::jsonb[]) AS t(id, username, unit_id, unit_path, roles)
+             ON CONFLICT (id) DO UPDATE SET username = excluded.username, unit_id = excluded.unit_id,
+               unit_path = excluded.unit_path, roles = excluded.roles, synced_at = now()`,
+        email ? [...params, entries.map((e) => e.email ?? null)] : params,
       );
     }
     total += entries.length;
@@ -98,7 +123,7 @@ export async function syncOfficialDirectory(
 export function keepOfficialDirectorySynced(
   db: DataSource,
   source: { orgUrl: string; signingSecret: string },
-  options: KeepSyncedOptions,
+  options: KeepSyncedOptions & OfficialSyncOptions,
 ): Promise<() => void> {
-  return keepSynced('official directory', () => syncOfficialDirectory(db, source), options);
+  return keepSynced('official directory', () => syncOfficialDirectory(db, source, options), options);
 }

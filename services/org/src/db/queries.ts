@@ -68,11 +68,13 @@ export class OrgQueries {
   /** Officials with their unit's path, in username order (the directory other services keep). */
   officialDirectory(afterUsername: string | undefined, limit: number) {
     return this.db.query(
-      `SELECT o.id, o.username, o.unit_id AS "unitId", u.path AS "unitPath", o.roles
+      `SELECT o.id, o.username, o.unit_id AS "unitId", u.path AS "unitPath", o.roles, o.email
        FROM official o JOIN administrative_unit u ON u.id = o.unit_id
        WHERE ($1::text IS NULL OR o.username > $1) ORDER BY o.username LIMIT $2`,
       [afterUsername ?? null, limit],
-    ) as Promise<{ id: string; username: string; unitId: string; unitPath: string; roles: string[] }[]>;
+    ) as Promise<
+      { id: string; username: string; unitId: string; unitPath: string; roles: string[]; email: string | null }[]
+    >;
   }
 
   async listOfficials(unitId: string, afterUsername: string | undefined, limit: number) {

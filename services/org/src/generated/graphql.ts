@@ -78,6 +78,8 @@ export type OfficialConnection = {
 
 export type OfficialDirectoryEntry = {
   __typename?: 'OfficialDirectoryEntry';
+  /** The official's work e-mail, where org has one (the notification service mails from it). */
+  email: Maybe<Scalars['String']['output']>;
   id: Scalars['ID']['output'];
   roles: Array<Role>;
   unitId: Scalars['ID']['output'];
@@ -403,6 +405,7 @@ export type OfficialConnectionResolvers<ContextType = OrgContext, ParentType ext
 }>;
 
 export type OfficialDirectoryEntryResolvers<ContextType = OrgContext, ParentType extends ResolversParentTypes['OfficialDirectoryEntry'] = ResolversParentTypes['OfficialDirectoryEntry']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   roles?: Resolver<Array<ResolversTypes['Role']>, ParentType, ContextType>;
   unitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
