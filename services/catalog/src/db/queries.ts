@@ -163,6 +163,19 @@ export class CatalogQueries {
     );
   }
 
+  /** Per owner: reviews counting for [from, to] and those cleared on time (see reviewFigures in the schema). */
+  reviewFigures(from: string, to: string): Promise<{ ownerUnitId: string; due: number; onTime: number }[]> {
+    const cleared = `(cleared_at AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+    const settled = `cleared_at IS NOT NULL AND ${cleared} BETWEEN $1 AND $2`;
+    const overdue = `(cleared_at IS NULL OR ${cleared} > $2) AND due_by < $2`;
+    return this.db.query(
+      `SELECT owner_unit_id AS "ownerUnitId", count(*)::int AS due,
+              count(*) FILTER (WHERE ${settled} AND ${cleared} <= due_by)::int AS "onTime"
+       FROM process_review WHERE (${settled}) OR (${overdue}) GROUP BY owner_unit_id`,
+      [from, to],
+    );
+  }
+
   /** Reviews of one owner or a subtree, soonest due first, keyset on (due_by, id). */
   async listReviews(options: {
     ownerUnitId?: string;

@@ -148,6 +148,13 @@ export type OverdueReviewOwner = {
   processes: Scalars['Int']['output'];
 };
 
+export type OwnerReviewFigures = {
+  __typename?: 'OwnerReviewFigures';
+  due: Scalars['Int']['output'];
+  onTime: Scalars['Int']['output'];
+  ownerUnitId: Scalars['ID']['output'];
+};
+
 export type PageInfo = {
   __typename?: 'PageInfo';
   endCursor: Maybe<Scalars['String']['output']>;
@@ -318,6 +325,13 @@ export type Query = {
   procedures: ProcedureConnection;
   /** A process version by id. Public: processes are published documents. */
   process: Maybe<Process>;
+  /**
+   * Off-contract, for the audit service's nightly rankings (SYSTEM_ADMIN callers only): per owner, the
+   * legal reviews of its processes that count for the days from–to — cleared in that period, or still
+   * open (or cleared after it) and past their due date by its end — and how many were cleared by their
+   * due date. Owners with none are left out.
+   */
+  reviewFigures: Array<OwnerReviewFigures>;
 };
 
 
@@ -348,6 +362,12 @@ export type QueryProceduresArgs = {
 
 export type QueryProcessArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryReviewFiguresArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 export type RegisterLegalChangeInput = {
@@ -513,6 +533,7 @@ export type ResolversTypes = ResolversObject<{
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Official: ResolverTypeWrapper<OfficialReference>;
   OverdueReviewOwner: ResolverTypeWrapper<OverdueReviewOwner>;
+  OwnerReviewFigures: ResolverTypeWrapper<OwnerReviewFigures>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Procedure: ResolverTypeWrapper<ProcedureNode>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -557,6 +578,7 @@ export type ResolversParentTypes = ResolversObject<{
   Mutation: Record<PropertyKey, never>;
   Official: OfficialReference;
   OverdueReviewOwner: OverdueReviewOwner;
+  OwnerReviewFigures: OwnerReviewFigures;
   PageInfo: PageInfo;
   Procedure: ProcedureNode;
   Float: Scalars['Float']['output'];
@@ -671,6 +693,12 @@ export type OverdueReviewOwnerResolvers<ContextType = CatalogContext, ParentType
   processes?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type OwnerReviewFiguresResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['OwnerReviewFigures'] = ResolversParentTypes['OwnerReviewFigures']> = ResolversObject<{
+  due?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  onTime?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  ownerUnitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type PageInfoResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
@@ -764,6 +792,7 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   procedure?: Resolver<Maybe<ResolversTypes['Procedure']>, ParentType, ContextType, RequireFields<QueryProcedureArgs, 'code'>>;
   procedures?: Resolver<ResolversTypes['ProcedureConnection'], ParentType, ContextType, RequireFields<QueryProceduresArgs, 'first'>>;
   process?: Resolver<Maybe<ResolversTypes['Process']>, ParentType, ContextType, RequireFields<QueryProcessArgs, 'id'>>;
+  reviewFigures?: Resolver<Array<ResolversTypes['OwnerReviewFigures']>, ParentType, ContextType, RequireFields<QueryReviewFiguresArgs, 'from' | 'to'>>;
 }>;
 
 export type TargetTimeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['TargetTime'] = ResolversParentTypes['TargetTime']> = ResolversObject<{
@@ -798,6 +827,7 @@ export type Resolvers<ContextType = CatalogContext> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Official?: OfficialResolvers<ContextType>;
   OverdueReviewOwner?: OverdueReviewOwnerResolvers<ContextType>;
+  OwnerReviewFigures?: OwnerReviewFiguresResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
   Procedure?: ProcedureResolvers<ContextType>;
   ProcedureConnection?: ProcedureConnectionResolvers<ContextType>;

@@ -1,4 +1,5 @@
 import { requireOfficial } from '@eiso/auth';
+import { isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import type { QueryResolvers } from '../generated/graphql';
 import { procedurePage } from './lists';
@@ -14,5 +15,14 @@ export const queryResolvers: QueryResolvers = {
     if (!caller.roles.includes('SYSTEM_ADMIN'))
       throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
     return ctx.queries.overdueReviewOwners(args.on ?? ctx.today);
+  },
+  /** Off-contract: the audit service's nightly rankings. */
+  reviewFigures: async (_, { from, to }, ctx) => {
+    const caller = requireOfficial(ctx.caller);
+    if (!caller.roles.includes('SYSTEM_ADMIN'))
+      throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
+    if (!isIsoDate(from)) throw errors.badInput('from is not a date', 'from');
+    if (!isIsoDate(to)) throw errors.badInput('to is not a date', 'to');
+    return ctx.queries.reviewFigures(from, to);
   },
 };

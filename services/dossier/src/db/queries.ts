@@ -152,6 +152,11 @@ export class DossierQueries {
     return { rows, total };
   }
 
+  /** Every unit's own figures over [from, to] (see unitFigures below). */
+  unitFigures(from: string, to: string, now: Date): Promise<UnitFiguresRow[]> {
+    return unitFigures(this.db, from, to, now);
+  }
+
   /** Rollup sums for a unit or subtree and a range of days, plus the live open and overdue counts. */
   async stats(scope: { unitId?: string; pathPrefix?: string }, from: string, to: string, now: Date) {
     const unitFilter = scope.unitId ? `unit_id = $1` : `unit_path LIKE $1`;
@@ -186,6 +191,68 @@ export class DossierQueries {
       overdue: number;
     };
   }
+}
+
+export interface UnitFiguresRow {
+  unitId: string;
+  received: number;
+  receivedOnline: number;
+  resolved: number;
+  resolvedLate: number;
+  open: number;
+  openOverdue: number;
+  electronicResults: number;
+  digitizedWithElectronicResult: number;
+  feeDue: number;
+  paidOnline: number;
+  proceduresWithFee: number;
+  proceduresPaidOnline: number;
+  rated: number;
+  disliked: number;
+}
+
+const VN_DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;
+
+/**
+ * Every unit's own dossier figures over [from, to] in one GROUP BY (the audit service's nightly
+ * rankings; see UnitDossierFigures in schema.graphql). It reads the dossiers, not the rollups: the
+ * index also counts fees, online payment and electronic results, which the rollups do not keep.
+ * Dossiers received before `from` count only when they ended, were rated or are still open.
+ */
+export async function unitFigures(
+  db: Pick<DataSource, 'query'>,
+  from: string,
+  to: string,
+  now: Date,
+): Promise<UnitFiguresRow[]> {
+  const received = `d.received_day BETWEEN $1 AND $2`;
+  const resolved = `d.status IN ('RESULT_READY','RETURNED') AND ${VN_DAY('d.completed_at')} BETWEEN $1 AND $2`;
+  const late = `(d.supplement_requests > 1 OR ${VN_DAY('d.completed_at')} > ${VN_DAY('d.appointment_due_at')})`;
+  const open = `d.completed_at IS NULL AND d.status IN ('RECEIVED','IN_PROGRESS','SUPPLEMENT_REQUESTED')`;
+  const rated = `d.feedback_rating IS NOT NULL AND ${VN_DAY('d.feedback_at')} BETWEEN $1 AND $2`;
+  const fee = `d.fee_due IS NOT NULL AND btrim(d.fee_due) <> '' AND d.fee_due !~* '^\\s*(không|miễn)'`;
+  return db.query(
+    `SELECT d.unit_id AS "unitId",
+            count(*) FILTER (WHERE ${received})::int AS received,
+            count(*) FILTER (WHERE ${received} AND d.channel = 'ONLINE')::int AS "receivedOnline",
+            count(*) FILTER (WHERE ${resolved})::int AS resolved,
+            count(*) FILTER (WHERE ${resolved} AND ${late})::int AS "resolvedLate",
+            count(*) FILTER (WHERE ${open})::int AS open,
+            count(*) FILTER (WHERE ${open} AND d.status <> 'SUPPLEMENT_REQUESTED' AND d.due_at < $3)::int AS "openOverdue",
+            count(*) FILTER (WHERE ${resolved} AND d.electronic_result)::int AS "electronicResults",
+            count(*) FILTER (WHERE ${resolved} AND d.electronic_result AND d.digitized)::int AS "digitizedWithElectronicResult",
+            count(*) FILTER (WHERE ${received} AND ${fee})::int AS "feeDue",
+            count(*) FILTER (WHERE ${received} AND ${fee} AND d.paid_online)::int AS "paidOnline",
+            count(DISTINCT d.procedure_id) FILTER (WHERE ${received} AND ${fee})::int AS "proceduresWithFee",
+            count(DISTINCT d.procedure_id) FILTER (WHERE ${received} AND ${fee} AND d.paid_online)::int AS "proceduresPaidOnline",
+            count(*) FILTER (WHERE ${rated})::int AS rated,
+            count(*) FILTER (WHERE ${rated} AND d.feedback_rating <= 2)::int AS disliked
+     FROM dossier d
+     WHERE d.received_day <= $2
+       AND (d.received_day >= $1 OR d.completed_at IS NULL OR d.completed_at >= $1::date - 1 OR d.feedback_at >= $1::date - 1)
+     GROUP BY d.unit_id`,
+    [from, to, now],
+  );
 }
 
 /** Timeliness in SQL, mirroring domain/timeliness.ts (closed ones by the day in Vietnam). */

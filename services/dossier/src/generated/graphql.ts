@@ -332,6 +332,13 @@ export type Query = {
   dossier: Maybe<Dossier>;
   /** No sign-in: a citizen's look-up with the code and PIN from the receipt. Null when they do not match. */
   dossierStatus: Maybe<PublicDossier>;
+  /**
+   * Off-contract, for the audit service's nightly rankings (SYSTEM_ADMIN callers only): every unit's
+   * own dossier figures over a range of days, in one statement — only units with something to count.
+   * Received counts are by receipt day, resolved counts by the day processing ended, feedback by the
+   * day it was given; open and overdue are as of now (dossiers received up to `to`).
+   */
+  unitFigures: Array<UnitDossierFigures>;
 };
 
 
@@ -343,6 +350,12 @@ export type QueryDossierArgs = {
 export type QueryDossierStatusArgs = {
   code: Scalars['String']['input'];
   pin: Scalars['String']['input'];
+};
+
+
+export type QueryUnitFiguresArgs = {
+  from: Scalars['Date']['input'];
+  to: Scalars['Date']['input'];
 };
 
 export type ReceiveDossierInput = {
@@ -409,6 +422,34 @@ export type Timeliness =
   | 'ON_TIME'
   | 'ON_TRACK'
   | 'OVERDUE';
+
+/** A unit's own dossier figures (not its subtree's), what the service-quality index scores. */
+export type UnitDossierFigures = {
+  __typename?: 'UnitDossierFigures';
+  /** Resolved, digitized at receipt and with an electronic result. */
+  digitizedWithElectronicResult: Scalars['Int']['output'];
+  /** Rated 1 or 2 of 5. */
+  disliked: Scalars['Int']['output'];
+  /** Resolved with an electronic result. */
+  electronicResults: Scalars['Int']['output'];
+  /** Received with a fee to pay (the procedure's fee is neither empty nor free: "Không…", "Miễn…"). */
+  feeDue: Scalars['Int']['output'];
+  open: Scalars['Int']['output'];
+  /** Open, not waiting for a supplement, past dueAt. */
+  openOverdue: Scalars['Int']['output'];
+  paidOnline: Scalars['Int']['output'];
+  proceduresPaidOnline: Scalars['Int']['output'];
+  /** Distinct procedures with a fee-due dossier, and of those with at least one dossier paid online. */
+  proceduresWithFee: Scalars['Int']['output'];
+  rated: Scalars['Int']['output'];
+  received: Scalars['Int']['output'];
+  receivedOnline: Scalars['Int']['output'];
+  /** Processing ended (result ready or returned); rejected and withdrawn dossiers are not resolved. */
+  resolved: Scalars['Int']['output'];
+  /** Resolved late (after the appointment's day, or after a second supplement request). */
+  resolvedLate: Scalars['Int']['output'];
+  unitId: Scalars['ID']['output'];
+};
 
 export type WithdrawDossierInput = {
   dossierId: Scalars['ID']['input'];
@@ -560,6 +601,7 @@ export type ResolversTypes = ResolversObject<{
   ReturnResultInput: ReturnResultInput;
   Role: Role;
   Timeliness: Timeliness;
+  UnitDossierFigures: ResolverTypeWrapper<UnitDossierFigures>;
   WithdrawDossierInput: WithdrawDossierInput;
   link__Import: ResolverTypeWrapper<Scalars['link__Import']['output']>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
@@ -605,6 +647,7 @@ export type ResolversParentTypes = ResolversObject<{
   RequestSupplementInput: RequestSupplementInput;
   ResumeDossierInput: ResumeDossierInput;
   ReturnResultInput: ReturnResultInput;
+  UnitDossierFigures: UnitDossierFigures;
   WithdrawDossierInput: WithdrawDossierInput;
   link__Import: Scalars['link__Import']['output'];
   Boolean: Scalars['Boolean']['output'];
@@ -793,6 +836,25 @@ export type PublicDossierResolvers<ContextType = DossierContext, ParentType exte
 export type QueryResolvers<ContextType = DossierContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   dossier?: Resolver<Maybe<ResolversTypes['Dossier']>, ParentType, ContextType, RequireFields<QueryDossierArgs, 'code'>>;
   dossierStatus?: Resolver<Maybe<ResolversTypes['PublicDossier']>, ParentType, ContextType, RequireFields<QueryDossierStatusArgs, 'code' | 'pin'>>;
+  unitFigures?: Resolver<Array<ResolversTypes['UnitDossierFigures']>, ParentType, ContextType, RequireFields<QueryUnitFiguresArgs, 'from' | 'to'>>;
+}>;
+
+export type UnitDossierFiguresResolvers<ContextType = DossierContext, ParentType extends ResolversParentTypes['UnitDossierFigures'] = ResolversParentTypes['UnitDossierFigures']> = ResolversObject<{
+  digitizedWithElectronicResult?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  disliked?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  electronicResults?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  feeDue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  open?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  openOverdue?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  paidOnline?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  proceduresPaidOnline?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  proceduresWithFee?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  rated?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  received?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  receivedOnline?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolved?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  resolvedLate?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  unitId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export interface Link__ImportScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['link__Import'], any> {
@@ -822,6 +884,7 @@ export type Resolvers<ContextType = DossierContext> = ResolversObject<{
   Procedure?: ProcedureResolvers<ContextType>;
   PublicDossier?: PublicDossierResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  UnitDossierFigures?: UnitDossierFiguresResolvers<ContextType>;
   link__Import?: GraphQLScalarType;
 }>;
 

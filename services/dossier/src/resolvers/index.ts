@@ -30,6 +30,16 @@ export const dossierResolvers: Resolvers = {
       const dossier = code.length <= 64 ? await ctx.queries.dossierByCode(code.trim()) : null;
       return dossier && verifyPin(pin, dossier.pinHash) ? dossier : null;
     },
+    /** Off-contract: the audit service's nightly rankings read every unit's figures at once. */
+    unitFigures: async (_, { from, to }, ctx) => {
+      const caller = requireOfficial(ctx.caller);
+      if (!caller.roles.includes('SYSTEM_ADMIN'))
+        throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
+      if (!isIsoDate(from)) throw errors.badInput('from is not a date', 'from');
+      if (!isIsoDate(to)) throw errors.badInput('to is not a date', 'to');
+      if (from > to) throw errors.badInput('from is after to', 'to');
+      return ctx.queries.unitFigures(from, to, ctx.now());
+    },
   },
   Mutation: {
     receiveDossier: async (_, { input }, ctx) => ({ dossier: await actions.receiveDossier(ctx, input) }),
