@@ -6,11 +6,12 @@
  *   seed               migrate, then seed the demo country where a service holds no data
  *   start              everything in one terminal (also `pnpm start`)
  *   compose            rewrite gateway/supergraph.graphql from the subgraphs' schemas
+ *   run <task>         run a worker's job now (rankings: every level's ranking for today)
  *
  * Messages go to stderr, so stdout carries only what a command is asked for.
  */
 import { DEV_DEFAULTS } from '@eiso/config';
-import { SERVICES } from './services';
+import { findTask, SERVICES, taskNames } from './services';
 import { UnknownOfficialError } from '@eiso/org';
 import { devTokenFor, UsageError } from './token';
 import { runningStack, start } from './start';
@@ -25,7 +26,8 @@ const USAGE = `usage: eiso <command>
   token <username>   print a development JWT for a seeded official
   migrate            apply pending migrations of every service
   seed               migrate, then seed the demo country where empty
-  start              start everything (database, Redis, subgraphs, gateway)`;
+  start              start everything (database, Redis, subgraphs, gateway)
+  run <task>         run a worker's job now against the running system (${taskNames().join(', ')})`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -46,6 +48,12 @@ async function main(argv: string[]): Promise<void> {
       return seedAll();
     case 'start':
       return start(say);
+    case 'run': {
+      const found = args.length === 1 ? findTask(args[0]) : undefined;
+      if (!found) throw new UsageError(`usage: eiso run <task>, one of: ${taskNames().join(', ')}`);
+      say(`${found.service.name}: ${await found.task(env(), { progress: say })}`);
+      return;
+    }
     default:
       throw new UsageError(USAGE);
   }

@@ -25,7 +25,23 @@ export interface ServiceModule {
   migrate(env: NodeJS.ProcessEnv): Promise<string[]>;
   seed?(env: NodeJS.ProcessEnv, options: { progress?: (message: string) => void }): Promise<string>;
   start(env: NodeJS.ProcessEnv): Promise<{ url: string; stop(): Promise<void> }>;
+  /** Jobs `eiso run <task>` runs now, against the running services; each answers a one-line summary. */
+  tasks?: Record<
+    string,
+    (env: NodeJS.ProcessEnv, options: { progress?: (message: string) => void }) => Promise<string>
+  >;
 }
+
+/** The service and task `eiso run <name>` means (task names are unique across services). */
+export function findTask(name: string) {
+  for (const service of SERVICES) {
+    const task = service.tasks?.[name];
+    if (task) return { service, task };
+  }
+  return undefined;
+}
+
+export const taskNames = () => SERVICES.flatMap((s) => Object.keys(s.tasks ?? {}));
 
 export const SERVICES: ServiceModule[] = [
   orgModule,

@@ -9,3 +9,5 @@ export * from './subgraph';
 export * from './jobs/late-dossiers';
 export * from './domain/report';
 export * from './jobs/compliance';
+export * from './domain/ranking';
+export * from './jobs/rankings';

@@ -1,4 +1,7 @@
-/** The audit worker: turns dossiers that ended late into nonconformities (more jobs come with issue 6/7). */
+/**
+ * The audit worker: turns dossiers that ended late into nonconformities, keeps the compliance
+ * snapshot fresh and ranks every level each night (jobs/rankings.ts).
+ */
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
 import { runServer } from '@eiso/server';
 import { UnitDirectory, syncUnitDirectory } from '@eiso/directory';
@@ -6,6 +9,7 @@ import { loadAuditConfig } from './config';
 import { createAuditDataSource } from './db/database';
 import { LATE_DOSSIER_CONSUMER, recordLateDossier } from './jobs/late-dossiers';
 import { keepComplianceFresh } from './jobs/compliance';
+import { RANKINGS_QUEUE, startRankingJobs } from './jobs/rankings';
 
 runServer(
   'audit-worker',
@@ -37,9 +41,17 @@ runServer(
     const stopCompliance = keepComplianceFresh(dataSource, sources, (message, error) =>
       error ? logger.warn({ err: error }, message) : logger.debug(message),
     );
+    const rankings = await startRankingJobs({
+      db: dataSource,
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      sources,
+      logger,
+    });
     return {
-      url: `queue ${config.QUEUE_PREFIX}:audit.dossier-events`,
+      url: `queues ${config.QUEUE_PREFIX}:audit.dossier-events, ${config.QUEUE_PREFIX}:${RANKINGS_QUEUE}`,
       stop: async () => {
+        await rankings.stop();
         await stopCompliance();
         await consumer.close();
         await redis.quit();
