@@ -16,10 +16,30 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
       DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+      ...deliveryEnv(),
     },
     source,
   );
 }
+/**
+ * Webhook and e-mail delivery (README "Configuration"). Tries are exponential with full jitter:
+ * try n waits a random time up to min(WEBHOOK_BACKOFF_MAX_MS, WEBHOOK_BACKOFF_BASE_MS × 2^(n-1));
+ * with the defaults, 8 tries span up to about two hours before a delivery is DEAD. Tests shorten
+ * them. E-mail goes out only when SMTP_URL is set (smtp://user:pass@host:587, smtps://…).
+ */
+const deliveryEnv = () => ({
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(60_000),
+  WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(500).default(20),
+  /** How often the delivery and e-mail relays move new rows to BullMQ. */
+  DELIVERY_RELAY_INTERVAL_MS: z.coerce.number().int().min(10).default(1000),
+  SMTP_URL: env.optionalUrl(),
+  MAIL_FROM: z.string().min(3).default('eiso <no-reply@eiso.gov.vn>'),
+  EMAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+});
+
 export type NotificationConfig = ReturnType<typeof loadNotificationConfig>;
 
 export function loadNotificationDatabaseConfig(source: NodeJS.ProcessEnv = process.env) {

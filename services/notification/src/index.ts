@@ -4,3 +4,7 @@ export * from './subgraph';
 export * from './db/database';
 export * from './domain/events';
 export * from './jobs/dossier-notifications';
+export * from './domain/webhooks';
+export * from './jobs/webhooks';
+export * from './jobs/email';
+export * from './jobs/delivery-jobs';

@@ -1,10 +1,15 @@
-/** The notification worker: in-app notifications from the dossier events. */
+/**
+ * The notification worker: in-app notifications from the dossier events; webhook deliveries of the
+ * dossier and audit events; e-mails of notifications when SMTP is configured (jobs/delivery-jobs.ts).
+ */
 import { keepOfficialDirectorySynced } from '@eiso/directory';
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
 import { runServer } from '@eiso/server';
 import { loadNotificationConfig } from './config';
 import { createNotificationDataSource } from './db/database';
 import { DOSSIER_NOTIFICATIONS_CONSUMER, notifyFromDossierEvent } from './jobs/dossier-notifications';
+import { startDeliveryJobs } from './jobs/delivery-jobs';
+import { fanOutWebhooks } from './jobs/webhooks';
 
 runServer(
   'notification-worker',
@@ -18,6 +23,7 @@ runServer(
       intervalMs: config.DIRECTORY_SYNC_INTERVAL_MS,
       startupTimeoutMs: config.REPLICA_STARTUP_TIMEOUT_MS,
       log: (message, error) => (error ? logger.warn({ err: error }, message) : logger.info(message)),
+      email: true,
     });
     const redis = createRedisConnection(config.REDIS_URL);
     const consumer = startConsumer({
@@ -29,13 +35,23 @@ runServer(
       handle: async (event, m) => {
         const created = await notifyFromDossierEvent(event, m);
         if (created) logger.debug({ event: event.type, created }, 'notifications');
+        // Webhooks hear the same events (idempotent by their own unique key; see delivery-jobs.ts).
+        await fanOutWebhooks(event, m);
       },
+    });
+    const delivery = await startDeliveryJobs({
+      db: dataSource,
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      config,
+      logger,
     });
     return {
       url: `queue ${config.QUEUE_PREFIX}:notification.dossier-events`,
       stop: async () => {
         stopOfficialsSync();
         await consumer.close();
+        await delivery.stop();
         await redis.quit();
         await dataSource.destroy();
       },

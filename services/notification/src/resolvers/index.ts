@@ -16,6 +16,13 @@ interface Row {
 
 export const notificationResolvers = {
   DateTime: scalarResolvers.DateTime,
+  Query: {
+    webhookSubscriptions: (
+      _: unknown,
+      args: { unitCode: string; first: number; after?: string | null },
+      ctx: NotificationContext,
+    ) => actions.webhookSubscriptions(ctx, args),
+  },
   Mutation: {
     markNotificationsRead: async (_: unknown, { ids }: { ids: string[] }, ctx: NotificationContext) => ({
       updated: await actions.markRead(ctx, ids),
@@ -25,6 +32,11 @@ export const notificationResolvers = {
       { input }: { input: { unitCode: string; url: string; events: string[] } },
       ctx: NotificationContext,
     ) => actions.createWebhookSubscription(ctx, input),
+    updateNotificationPreferences: (
+      _: unknown,
+      { input }: { input: { email?: boolean | null; mutedEmailKinds?: string[] | null } },
+      ctx: NotificationContext,
+    ) => actions.updateNotificationPreferences(ctx, input),
   },
   Official: {
     __resolveReference: (ref: { id: string }) => ({ id: ref.id }),
@@ -53,8 +65,21 @@ export const notificationResolvers = {
         ctx.cursors.encode('notification', [new Date(n.createdAt).toISOString(), n.id]),
       );
     },
+    /** An official's own preferences only. */
+    notificationPreferences: (ref: { id: string }, _: unknown, ctx: NotificationContext) => {
+      const caller = requireOfficial(ctx.caller);
+      if (caller.officialId !== ref.id) throw errors.forbidden("Preferences are their official's own");
+      return actions.notificationPreferences(ctx, ref.id);
+    },
   },
   Notification: {
     dossier: (n: Row) => (n.dossierId ? { id: n.dossierId } : null),
+  },
+  WebhookSubscription: {
+    deliveries: (
+      s: actions.SubscriptionRow,
+      args: { first: number; after?: string | null; status?: string | null },
+      ctx: NotificationContext,
+    ) => actions.webhookDeliveries(ctx, s.id, args),
   },
 };

@@ -45,7 +45,9 @@ export class Delivery1732800300000 implements MigrationInterface {
       `CREATE INDEX webhook_delivery_subscription ON webhook_delivery (subscription_id, created_at DESC, id)`,
     );
     // The relay reads only what it has not yet queued.
-    await q.query(`CREATE INDEX webhook_delivery_unqueued ON webhook_delivery (created_at) WHERE queued_at IS NULL`);
+    await q.query(
+      `CREATE INDEX webhook_delivery_unqueued ON webhook_delivery (created_at) WHERE queued_at IS NULL`,
+    );
 
     await q.query(`
       CREATE TABLE notification_preference (
@@ -72,7 +74,9 @@ export class Delivery1732800300000 implements MigrationInterface {
         sent_at         timestamptz,
         created_at      timestamptz NOT NULL DEFAULT now()
       )`);
-    await q.query(`CREATE INDEX email_delivery_unqueued ON email_delivery (created_at) WHERE queued_at IS NULL`);
+    await q.query(
+      `CREATE INDEX email_delivery_unqueued ON email_delivery (created_at) WHERE queued_at IS NULL`,
+    );
     // search_path is fixed to the schema the migration runs in, whoever inserts the notification.
     await q.query(`
       CREATE FUNCTION queue_notification_email() RETURNS trigger LANGUAGE plpgsql

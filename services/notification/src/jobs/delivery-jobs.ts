@@ -1,0 +1,84 @@
+/**
+ * The notification worker's delivery jobs: the consumer of the audit events (for webhooks), the
+ * webhook deliveries and the e-mails, and the one relay loop that hands new delivery rows to
+ * BullMQ.
+ *
+ * Which events reach the webhooks: the dossier events arrive on `notification.dossier-events`,
+ * which the in-app consumer already owns (BullMQ: one consumer per queue), so its handler calls
+ * `fanOutWebhooks` too — in the same transaction, each side idempotent by its unique keys (one
+ * small call in worker.ts, and the dossier service's routes stay as they are). The audit events
+ * (`qms.announced`, `nonconformity.opened|closed`) come on their own queue, relayed by the audit
+ * worker, and are applied once under the consumer name `notification.webhooks`.
+ */
+import type { Redis } from 'ioredis';
+import type { DataSource } from 'typeorm';
+import type { Logger } from '@eiso/logging';
+import { startConsumer } from '@eiso/outbox';
+import type { NotificationConfig } from '../config';
+import { startEmailDelivery } from './email';
+import { fanOutWebhooks, startWebhookDelivery, WEBHOOK_CONSUMER } from './webhooks';
+
+export const AUDIT_EVENTS_QUEUE = 'notification.audit-events';
+
+export interface DeliveryJobs {
+  /** Relays now what is waiting (tests; the loop does it every DELIVERY_RELAY_INTERVAL_MS). */
+  relayNow(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startDeliveryJobs(options: {
+  db: DataSource;
+  redis: Redis;
+  prefix: string;
+  config: NotificationConfig;
+  logger: Logger;
+}): Promise<DeliveryJobs> {
+  const { db, redis, prefix, config, logger } = options;
+  const auditEvents = startConsumer({
+    db,
+    consumer: WEBHOOK_CONSUMER,
+    queue: AUDIT_EVENTS_QUEUE,
+    connection: redis,
+    prefix,
+    handle: async (event, m) => void (await fanOutWebhooks(event, m)),
+  });
+  auditEvents.on('failed', (job, error) =>
+    logger.warn({ err: error, event: job?.data?.type }, 'audit event for webhooks failed; will retry'),
+  );
+  const webhooks = startWebhookDelivery(options);
+  const email = await startEmailDelivery(options);
+
+  const relays = [webhooks.relay, ...(email ? [email.relay] : [])];
+  const relayAll = async () => {
+    for (const relay of relays) while ((await relay()) > 0);
+  };
+  // The batch in flight, so that stopping waits for it instead of leaving it half-marked.
+  let inFlight: Promise<void> | null = null;
+  const tick = () => {
+    if (inFlight) return inFlight;
+    inFlight = relayAll()
+      .catch((error: unknown) => logger.warn({ err: error }, 'delivery relay failed; will retry'))
+      .finally(() => (inFlight = null));
+    return inFlight;
+  };
+  const timer = setInterval(() => void tick(), config.DELIVERY_RELAY_INTERVAL_MS);
+
+  return {
+    relayNow: async () => {
+      await inFlight;
+      await tick();
+    },
+    stop: async () => {
+      clearInterval(timer);
+      await inFlight;
+      await auditEvents.close();
+      await webhooks.worker.close();
+      await webhooks.queue.close();
+      if (email) {
+        await email.worker.close();
+        await email.queue.close();
+        email.close();
+      }
+    },
+  };
+}
