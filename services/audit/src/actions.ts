@@ -8,7 +8,9 @@ import { isIsoDate } from '@eiso/calendar';
 import type { DirectoryUnit } from '@eiso/directory';
 import { errors } from '@eiso/errors';
 import type { EntityManager } from 'typeorm';
+import { appendEvents } from '@eiso/outbox';
 import type { AuditContext } from './context';
+import { nonconformityEvent, qmsAnnounced } from './jobs/events';
 
 import { isIsoClause, ISO_9001_2015_CLAUSES } from './domain/clauses';
 import {
@@ -37,13 +39,19 @@ export async function announceQms(
   requireRole(caller, unit, ['LEADER', 'ISO_SECRETARY'], 'announce its QMS');
   const decision = text(input.decisionNumber, 'decisionNumber', 64);
   const announcedOn = pastDate(ctx, input.announcedOn, 'announcedOn');
-  await ctx.db.query(
-    `INSERT INTO qms (unit_id, unit_path, status, standard, decision_number, announced_on, updated_at)
-     VALUES ($1, $2, 'ANNOUNCED', $3, $4, $5, now())
-     ON CONFLICT (unit_id) DO UPDATE SET status = 'ANNOUNCED', standard = excluded.standard,
-       decision_number = excluded.decision_number, announced_on = excluded.announced_on, updated_at = now()`,
-    [unit.id, unit.path, input.standard, decision, announcedOn],
-  );
+  await ctx.db.transaction(async (m) => {
+    await m.query(
+      `INSERT INTO qms (unit_id, unit_path, status, standard, decision_number, announced_on, updated_at)
+       VALUES ($1, $2, 'ANNOUNCED', $3, $4, $5, now())
+       ON CONFLICT (unit_id) DO UPDATE SET status = 'ANNOUNCED', standard = excluded.standard,
+         decision_number = excluded.decision_number, announced_on = excluded.announced_on, updated_at = now()`,
+      [unit.id, unit.path, input.standard, decision, announcedOn],
+    );
+    // Every announcement (a new decision too) is an event, written with the change (outbox).
+    await appendEvents(m, [
+      qmsAnnounced(unit, { standard: input.standard, decisionNumber: decision, announcedOn }),
+    ]);
+  });
   return unit;
 }
 
@@ -103,6 +111,13 @@ export async function recordAuditFinding(
         ],
       );
       nonconformityId = nc.id;
+      await appendEvents(m, [
+        nonconformityEvent('nonconformity.opened', {
+          id: nc.id,
+          unitPath: audit.unitPath,
+          source: 'INTERNAL_AUDIT',
+        }),
+      ]);
     }
     await m.query(`UPDATE internal_audit SET status = 'IN_PROGRESS' WHERE id = $1 AND status = 'PLANNED'`, [
       audit.id,
@@ -157,11 +172,15 @@ export async function openNonconformity(
       'source',
     );
   }
-  const [nc] = await ctx.db.query(
-    `INSERT INTO nonconformity (unit_id, unit_path, source, description) VALUES ($1, $2, $3, $4) RETURNING ${NONCONFORMITY_COLUMNS}`,
-    [unit.id, unit.path, input.source, text(input.description, 'description', 4000)],
-  );
-  return nc as NonconformityRow;
+  const description = text(input.description, 'description', 4000);
+  return ctx.db.transaction(async (m) => {
+    const [nc]: NonconformityRow[] = await m.query(
+      `INSERT INTO nonconformity (unit_id, unit_path, source, description) VALUES ($1, $2, $3, $4) RETURNING ${NONCONFORMITY_COLUMNS}`,
+      [unit.id, unit.path, input.source, description],
+    );
+    await appendEvents(m, [nonconformityEvent('nonconformity.opened', nc)]);
+    return nc;
+  });
 }
 
 export async function recordRisk(
@@ -306,8 +325,15 @@ export async function recordManagementReview(
   return review as ReviewRow;
 }
 
-/** Re-derives a nonconformity's status from its actions (domain/nonconformity.ts). */
+/**
+ * Re-derives a nonconformity's status from its actions (domain/nonconformity.ts); the change that
+ * closes it writes `nonconformity.closed` to the outbox.
+ */
 export async function refreshNonconformity(m: EntityManager, id: string): Promise<void> {
+  const [before]: { status: string; unitPath: string; source: string }[] = await m.query(
+    `SELECT status, unit_path AS "unitPath", source FROM nonconformity WHERE id = $1 FOR UPDATE`,
+    [id],
+  );
   const actions: ActionState[] = await m.query(
     `SELECT status, completed_on AS "completedOn", sequence::int AS sequence FROM corrective_action WHERE nonconformity_id = $1`,
     [id],
@@ -317,6 +343,8 @@ export async function refreshNonconformity(m: EntityManager, id: string): Promis
     `UPDATE nonconformity SET status = $2::text, closed_at = CASE WHEN $2::text = 'CLOSED' THEN coalesce(closed_at, now()) END WHERE id = $1`,
     [id, status],
   );
+  if (before && before.status !== 'CLOSED' && status === 'CLOSED')
+    await appendEvents(m, [nonconformityEvent('nonconformity.closed', { id, ...before })]);
 }
 
 export const AUDIT_COLUMNS = `id, unit_id AS "unitId", unit_path AS "unitPath", planned_for AS "plannedFor", scope, status,

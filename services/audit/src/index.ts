@@ -7,6 +7,7 @@ export * from './config';
 export * from './module';
 export * from './subgraph';
 export * from './jobs/late-dossiers';
+export * from './jobs/events';
 export * from './domain/report';
 export * from './jobs/compliance';
 export * from './domain/ranking';

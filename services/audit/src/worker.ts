@@ -9,6 +9,7 @@ import { loadAuditConfig } from './config';
 import { createAuditDataSource } from './db/database';
 import { LATE_DOSSIER_CONSUMER, recordLateDossier } from './jobs/late-dossiers';
 import { keepComplianceFresh } from './jobs/compliance';
+import { startAuditRelay } from './jobs/events';
 import { RANKINGS_QUEUE, startRankingJobs } from './jobs/rankings';
 
 runServer(
@@ -38,6 +39,8 @@ runServer(
       dossierUrl: config.DOSSIER_URL,
       secret: config.GATEWAY_SIGNING_SECRET,
     };
+    // The audit events (qms.*, nonconformity.*) from the outbox to the consuming services' queues.
+    const auditRelay = startAuditRelay({ db: dataSource, redis, prefix: config.QUEUE_PREFIX, logger });
     const stopCompliance = keepComplianceFresh(dataSource, sources, (message, error) =>
       error ? logger.warn({ err: error }, message) : logger.debug(message),
     );
@@ -54,6 +57,7 @@ runServer(
         await rankings.stop();
         await stopCompliance();
         await consumer.close();
+        await auditRelay.stop();
         await redis.quit();
         await dataSource.destroy();
       },

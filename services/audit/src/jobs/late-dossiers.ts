@@ -5,7 +5,8 @@
  * replayed or repeated event changes nothing.
  */
 import type { EntityManager } from 'typeorm';
-import type { EisoEvent } from '@eiso/outbox';
+import { appendEvents, type EisoEvent } from '@eiso/outbox';
+import { nonconformityEvent } from './events';
 
 export const LATE_DOSSIER_CONSUMER = 'audit.late-dossiers';
 
@@ -40,5 +41,16 @@ export async function recordLateDossier(event: EisoEvent, m: EntityManager): Pro
      ON CONFLICT (source, dossier_id) DO NOTHING RETURNING id`,
     [unit.id, unit.path, `Hồ sơ ${payload.code} giải quyết quá hạn`, payload.id, event.occurredAt],
   );
-  return opened.length > 0;
+  if (opened.length === 0) return false;
+  // Announced in the same transaction (the audit outbox), for the webhooks.
+  await appendEvents(m, [
+    nonconformityEvent('nonconformity.opened', {
+      id: opened[0].id,
+      unitPath: unit.path,
+      source: 'LATE_DOSSIER',
+      dossierId: payload.id,
+      dossierCode: payload.code,
+    }),
+  ]);
+  return true;
 }
