@@ -96,7 +96,10 @@ function main() {
     case 'test':
       return run(process.execPath, [path.join(ROOT, 'scripts', 'test.cjs'), ...args]);
     case 'bench':
-      return run(process.execPath, [...TS, 'reads.ts', ...args], path.join(ROOT, 'bench'));
+      // `pnpm bench` runs reads.ts; `pnpm bench rankings.ts` another benchmark of bench/.
+      return args[0]?.endsWith('.ts')
+        ? run(process.execPath, [...TS, ...args], path.join(ROOT, 'bench'))
+        : run(process.execPath, [...TS, 'reads.ts', ...args], path.join(ROOT, 'bench'));
     case 'compose':
       return run(process.execPath, [...TS, 'scripts/compose.ts'], path.join(ROOT, 'gateway'));
     default:

@@ -146,17 +146,20 @@ export async function computeRankings(
     entries[list.level] += ranked.length;
   }
 
+  const rankedAt = Date.now();
+  progress(`rankings ${day}: ${rows.length} lists ranked (${rankedAt - started} ms)`);
   await db.transaction(async (m) => {
     await m.query(`DELETE FROM ranking WHERE day = $1`, [day]);
+    // One JSON document for all the lists: parsed once by the server (a text array of ~800 large
+    // JSON values costs seconds to parse).
     await m.query(
       `INSERT INTO ranking (level, parent_code, day, computed_at, entries)
-       SELECT level, parent_code, $1, $2, entries FROM unnest($3::text[], $4::text[], $5::jsonb[]) AS t(level, parent_code, entries)`,
+       SELECT level, parent_code, $1, $2, entries
+       FROM jsonb_to_recordset($3::jsonb) AS t(level text, parent_code text, entries jsonb)`,
       [
         day,
         now,
-        rows.map((r) => r.level),
-        rows.map((r) => r.parentCode),
-        rows.map((r) => JSON.stringify(r.entries)),
+        JSON.stringify(rows.map((r) => ({ level: r.level, parent_code: r.parentCode, entries: r.entries }))),
       ],
     );
   });
