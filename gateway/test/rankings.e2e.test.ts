@@ -16,7 +16,7 @@ import {
 } from '@eiso/audit';
 import { createLogger } from '@eiso/logging';
 import { createRedisConnection } from '@eiso/outbox';
-import { bearer, postGraphQL, type Stack } from '@eiso/testing';
+import { bearer, errorCodes, postGraphQL, type Stack } from '@eiso/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -211,6 +211,18 @@ describe('Rankings', () => {
     expect(inProvince.entries.length).toBeGreaterThan(communes.entries.length);
     expect(inProvince.entries[0].unit.code).toBe(commune);
     expect(await rankings({ level: 'DISTRICT', parentCode: '01' })).toBeNull();
+  });
+});
+
+describe('the bulk figures behind them', () => {
+  it('are for the system caller only: a ministry viewer and anonymous callers are refused', async () => {
+    const range = { from: day1, to: day1 };
+    const dossier = `query($from: Date!, $to: Date!) { unitFigures(from: $from, to: $to) { unitId received } }`;
+    const catalog = `query($from: Date!, $to: Date!) { reviewFigures(from: $from, to: $to) { ownerUnitId due } }`;
+    for (const query of [dossier, catalog]) {
+      expect(errorCodes(await gql(query, range, 'viewer.BKHCN'))).toEqual(['FORBIDDEN']);
+      expect(errorCodes(await gql(query, range))).toEqual(['UNAUTHENTICATED']);
+    }
   });
 });
 
