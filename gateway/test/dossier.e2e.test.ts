@@ -418,7 +418,9 @@ describe('events', () => {
       }
       await jobs.stop();
       await queue.close();
-      expect(types).toEqual(['dossier.received', 'dossier.overdue']);
+      // Received, then overdue once (its running step may be announced due soon as well).
+      expect(types[0]).toBe('dossier.received');
+      expect(types.filter((t) => t === 'dossier.overdue')).toHaveLength(1);
       const unsent = await db.query(`SELECT count(*)::int AS n FROM outbox WHERE sent_at IS NULL`);
       expect(unsent[0].n).toBe(0);
     } finally {

@@ -41,6 +41,14 @@ export function startConsumer(options: ConsumerOptions): Worker {
   return new Worker(
     options.queue,
     async (job) => applyOnce(options.db, options.consumer, job.data as EisoEvent, options.handle),
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 1 },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 1,
+      // A job whose worker died (SIGKILL, a lost node) is taken up again once its lock lapses. An
+      // event is applied in one transaction with its applied_event row, so a retried job is safe;
+      // BullMQ's default (fail after one stall) would lose an event to a second crash.
+      maxStalledCount: 100,
+    },
   );
 }

@@ -18,6 +18,8 @@ export function loadDossierConfig(source: NodeJS.ProcessEnv = process.env) {
       DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
       CATALOG_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(30_000),
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
+      // How often the worker sweeps deadlines (due soon, overdue, escalated).
+      DEADLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     },
     source,
   );

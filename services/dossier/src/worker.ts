@@ -19,6 +19,7 @@ runServer(
       prefix: config.QUEUE_PREFIX,
       calendar: nationalCalendar,
       logger,
+      sweepEveryMs: config.DEADLINE_SWEEP_INTERVAL_MS,
     });
     return {
       url: `${config.REDIS_URL} (queues ${config.QUEUE_PREFIX}:*)`,
