@@ -14,6 +14,10 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
       REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
       QUEUE_PREFIX: env.queuePrefix(),
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
+      // The QMS reminders read what falls due from the catalog and audit APIs.
+      CATALOG_URL: env.url('http://127.0.0.1:4002/graphql'),
+      AUDIT_URL: env.url('http://127.0.0.1:4004/graphql'),
+      REMINDER_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(3_600_000),
       DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
       ...deliveryEnv(),

@@ -8,3 +8,5 @@ export * from './domain/webhooks';
 export * from './jobs/webhooks';
 export * from './jobs/email';
 export * from './jobs/delivery-jobs';
+export * from './domain/reminders';
+export * from './jobs/reminders';

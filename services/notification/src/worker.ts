@@ -1,6 +1,7 @@
 /**
- * The notification worker: in-app notifications from the dossier events; webhook deliveries of the
- * dossier and audit events; e-mails of notifications when SMTP is configured (jobs/delivery-jobs.ts).
+ * The notification worker: in-app notifications from the dossier events; the hourly QMS reminders
+ * (jobs/reminders.ts); webhook deliveries of the dossier and audit events; e-mails of notifications
+ * when SMTP is configured (jobs/delivery-jobs.ts).
  */
 import { keepOfficialDirectorySynced } from '@eiso/directory';
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
@@ -9,6 +10,7 @@ import { loadNotificationConfig } from './config';
 import { createNotificationDataSource } from './db/database';
 import { DOSSIER_NOTIFICATIONS_CONSUMER, notifyFromDossierEvent } from './jobs/dossier-notifications';
 import { startDeliveryJobs } from './jobs/delivery-jobs';
+import { startReminderJobs } from './jobs/reminders';
 import { fanOutWebhooks } from './jobs/webhooks';
 
 runServer(
@@ -39,6 +41,21 @@ runServer(
         await fanOutWebhooks(event, m);
       },
     });
+    consumer.on('failed', (job, error) =>
+      logger.warn({ err: error, event: job?.data?.type, id: job?.id }, 'dossier event failed; will retry'),
+    );
+    const reminders = await startReminderJobs({
+      db: dataSource,
+      redis,
+      prefix: config.QUEUE_PREFIX,
+      sources: {
+        catalogUrl: config.CATALOG_URL,
+        auditUrl: config.AUDIT_URL,
+        secret: config.GATEWAY_SIGNING_SECRET,
+      },
+      everyMs: config.REMINDER_SWEEP_INTERVAL_MS,
+      logger,
+    });
     const delivery = await startDeliveryJobs({
       db: dataSource,
       redis,
@@ -51,6 +68,7 @@ runServer(
       stop: async () => {
         stopOfficialsSync();
         await consumer.close();
+        await reminders.stop();
         await delivery.stop();
         await redis.quit();
         await dataSource.destroy();

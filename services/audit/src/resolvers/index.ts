@@ -16,6 +16,7 @@ import { isMandatoryAdopter } from '../domain/compliance';
 import type { ComplianceReportData } from '../domain/report';
 import { markComplianceStale, refreshCompliance } from '../jobs/compliance';
 import { riskLevel } from '../domain/risk';
+import { reminderQueries } from './reminders';
 
 type Ref = { id: string };
 const yearRange = (year: number) => {
@@ -44,6 +45,7 @@ function changes<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
 export const auditResolvers = {
   ...scalarResolvers,
   Query: {
+    ...reminderQueries,
     /** The year's snapshot; the first request of a year gathers it (the worker keeps it fresh after). */
     complianceReport: async (_: unknown, { year }: { year: number }, ctx: AuditContext) => {
       const caller = requireOfficial(ctx.caller);

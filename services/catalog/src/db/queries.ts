@@ -181,6 +181,8 @@ export class CatalogQueries {
     ownerUnitId?: string;
     pathPrefix?: string;
     overdueBefore?: string;
+    /** Only reviews due on or before this date. */
+    dueBy?: string;
     includeCleared: boolean;
     after?: { dueBy: string; id: string };
     limit: number;
@@ -192,6 +194,7 @@ export class CatalogQueries {
     if (options.pathPrefix) where.push(`r.owner_path LIKE ${param(`${options.pathPrefix}%`)}`);
     if (!options.includeCleared) where.push('r.cleared_at IS NULL');
     if (options.overdueBefore) where.push(`r.due_by < ${param(options.overdueBefore)}`);
+    if (options.dueBy) where.push(`r.due_by <= ${param(options.dueBy)}`);
     const filter = `WHERE ${where.join(' AND ')}`;
     const [{ total }] = await this.db.query(
       `SELECT count(*)::int AS total FROM process_review r ${filter}`,

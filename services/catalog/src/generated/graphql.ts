@@ -332,6 +332,11 @@ export type Query = {
    * due date. Owners with none are left out.
    */
   reviewFigures: Array<OwnerReviewFigures>;
+  /**
+   * Off-contract, for the notification worker's reminders (SYSTEM_ADMIN callers only): the open
+   * reviews of every owner due on or before `until`, soonest first.
+   */
+  reviewsDueBy: ProcessReviewConnection;
 };
 
 
@@ -368,6 +373,13 @@ export type QueryProcessArgs = {
 export type QueryReviewFiguresArgs = {
   from: Scalars['Date']['input'];
   to: Scalars['Date']['input'];
+};
+
+
+export type QueryReviewsDueByArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  first: Scalars['Int']['input'];
+  until: Scalars['Date']['input'];
 };
 
 export type RegisterLegalChangeInput = {
@@ -793,6 +805,7 @@ export type QueryResolvers<ContextType = CatalogContext, ParentType extends Reso
   procedures?: Resolver<ResolversTypes['ProcedureConnection'], ParentType, ContextType, RequireFields<QueryProceduresArgs, 'first'>>;
   process?: Resolver<Maybe<ResolversTypes['Process']>, ParentType, ContextType, RequireFields<QueryProcessArgs, 'id'>>;
   reviewFigures?: Resolver<Array<ResolversTypes['OwnerReviewFigures']>, ParentType, ContextType, RequireFields<QueryReviewFiguresArgs, 'from' | 'to'>>;
+  reviewsDueBy?: Resolver<ResolversTypes['ProcessReviewConnection'], ParentType, ContextType, RequireFields<QueryReviewsDueByArgs, 'first' | 'until'>>;
 }>;
 
 export type TargetTimeResolvers<ContextType = CatalogContext, ParentType extends ResolversParentTypes['TargetTime'] = ResolversParentTypes['TargetTime']> = ResolversObject<{

@@ -1,6 +1,7 @@
 import { requireOfficial } from '@eiso/auth';
 import { isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
+import { checkFirst, toConnection } from '@eiso/graphql';
 import type { QueryResolvers } from '../generated/graphql';
 import { procedurePage } from './lists';
 import { catalogChanges } from './changes';
@@ -15,6 +16,22 @@ export const queryResolvers: QueryResolvers = {
     if (!caller.roles.includes('SYSTEM_ADMIN'))
       throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
     return ctx.queries.overdueReviewOwners(args.on ?? ctx.today);
+  },
+  /** Off-contract: the notification worker's PROCESS_REVIEW_DUE reminders. */
+  reviewsDueBy: async (_, args, ctx) => {
+    const caller = requireOfficial(ctx.caller);
+    if (!caller.roles.includes('SYSTEM_ADMIN'))
+      throw errors.forbidden('For SYSTEM_ADMIN callers (the notification service)');
+    if (!isIsoDate(args.until)) throw errors.badInput('until is not a date', 'until');
+    const first = checkFirst(args.first);
+    const after = args.after ? ctx.cursors.decode(args.after, 'review') : undefined;
+    const { rows, total } = await ctx.queries.listReviews({
+      dueBy: args.until,
+      includeCleared: false,
+      after: after ? { dueBy: String(after[0]), id: String(after[1]) } : undefined,
+      limit: first + 1,
+    });
+    return toConnection(rows, first, total, (r) => ctx.cursors.encode('review', [r.dueBy, r.id]));
   },
   /** Off-contract: the audit service's nightly rankings. */
   reviewFigures: async (_, { from, to }, ctx) => {

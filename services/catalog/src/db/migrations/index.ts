@@ -1,5 +1,10 @@
 import { CreateCatalog1732400000000 } from './1732400000000-create-catalog';
 import { ChangeFeed1732500000000 } from './1732500000000-change-feed';
+import { IndexReviewsByDueDate1732500100000 } from './1732500100000-index-reviews-by-due-date';
 
 /** In order. Listed explicitly (no globbing) so that source and compiled runs see the same set. */
-export const catalogMigrations = [CreateCatalog1732400000000, ChangeFeed1732500000000];
+export const catalogMigrations = [
+  CreateCatalog1732400000000,
+  ChangeFeed1732500000000,
+  IndexReviewsByDueDate1732500100000,
+];
