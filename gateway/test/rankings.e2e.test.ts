@@ -270,4 +270,40 @@ describe('the nightly job', () => {
       await second.stop();
     }
   });
+
+  it('ranks a missed night at start-up, once however many workers start', async () => {
+    const yesterday = addDays(day1, -1);
+    // As after a fresh installation, or workers down at 01:00: nothing stored for yesterday or later.
+    await auditDb.query(`DELETE FROM ranking WHERE day >= $1`, [yesterday]);
+    const options = {
+      db: auditDb,
+      redis,
+      prefix: stack.env.QUEUE_PREFIX,
+      sources,
+      logger: createLogger('test', 'silent'),
+    };
+    const replicas = [await startRankingJobs(options), await startRankingJobs(options)];
+    try {
+      const deadline = Date.now() + 20_000;
+      let rows = 0;
+      while (rows === 0 && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200));
+        [{ rows }] = await auditDb.query(
+          `SELECT count(*)::int AS rows FROM ranking WHERE day = $1 AND level = 'PROVINCE'`,
+          [yesterday],
+        );
+      }
+      expect(rows).toBe(1);
+      const r = await rankings({ level: 'PROVINCE' });
+      expect(r.date).toBe(yesterday);
+      expect(r.entries).toHaveLength(3);
+      const queue = new Queue(RANKINGS_QUEUE, { connection: redis, prefix: stack.env.QUEUE_PREFIX });
+      const counts = await queue.getJobCounts('completed', 'active', 'waiting', 'failed');
+      await queue.close();
+      // The scheduled day-3 job and one catch-up: the second replica's catch-up was the same job.
+      expect(counts.completed + counts.active + counts.waiting + counts.failed).toBe(2);
+    } finally {
+      for (const replica of replicas) await replica.stop();
+    }
+  });
 });

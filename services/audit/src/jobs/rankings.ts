@@ -239,6 +239,23 @@ async function previousRanks(db: DataSource, day: string): Promise<Map<string, M
 export const RANKINGS_QUEUE = 'audit.rankings';
 
 /**
+ * A night the workers missed (down at 01:00, or a fresh installation): when the latest stored day
+ * is older than yesterday, yesterday is ranked at start-up. The job id is the day, so replicas
+ * starting together queue it once.
+ */
+async function catchUpMissedNight(db: DataSource, queue: Queue, logger: Logger): Promise<void> {
+  const yesterday = addDays(todayInVietnam(), -1);
+  const [{ latest }] = await db.query(`SELECT to_char(max(day), 'YYYY-MM-DD') AS latest FROM ranking`);
+  if (latest !== null && latest >= yesterday) return;
+  logger.info({ latest, day: yesterday }, 'rankings: catching up the missed night');
+  await queue.add(
+    'rank',
+    { day: yesterday },
+    { jobId: `catch-up-${yesterday}`, removeOnComplete: 30, removeOnFail: 100 },
+  );
+}
+
+/**
  * The nightly run: a BullMQ job scheduler at 01:00 Asia/Ho_Chi_Minh (upserted under one id, so
  * every replica's start-up upserts the same scheduler and a tick runs once) and the worker that
  * ranks the day just ended — a day's ranking counts its figures to the end of that day; a run
@@ -268,6 +285,7 @@ export async function startRankingJobs(options: {
       },
     },
   );
+  await catchUpMissedNight(db, queue, logger);
   const worker = new Worker<{ day?: string }>(
     RANKINGS_QUEUE,
     async (job) => {
