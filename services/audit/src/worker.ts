@@ -34,6 +34,9 @@ runServer(
           logger.info({ dossier: event.aggregateId }, 'late dossier: nonconformity opened');
       },
     });
+    consumer.on('failed', (job, error) =>
+      logger.warn({ err: error, event: job?.data?.type, id: job?.id }, 'dossier event failed; will retry'),
+    );
     const sources = {
       catalogUrl: config.CATALOG_URL,
       dossierUrl: config.DOSSIER_URL,
