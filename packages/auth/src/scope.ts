@@ -28,6 +28,16 @@ export function requireOfficial(caller: Caller): OfficialCaller {
   return caller;
 }
 
+/**
+ * The off-contract feeds between services (bulk figures, directories, reminders) answer only
+ * SYSTEM_ADMIN callers: the services themselves sign as SYSTEM_CALLER.
+ */
+export function requireSystemAdmin(caller: Caller, what: string): OfficialCaller {
+  const official = requireOfficial(caller);
+  if (!official.roles.includes('SYSTEM_ADMIN')) throw errors.forbidden(`${what} is for SYSTEM_ADMIN callers`);
+  return official;
+}
+
 export function requireRead(caller: Caller, unitPath: string): OfficialCaller {
   const official = requireOfficial(caller);
   if (!canRead(official, unitPath)) throw errors.forbidden();

@@ -3,3 +3,4 @@ export * from './migration';
 export * from './redis';
 export * from './relay';
 export * from './consumer';
+export * from './periodic';

@@ -12,7 +12,7 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
-import { OutboxRelay, type NewEvent, type Route } from '@eiso/outbox';
+import { OutboxRelay, startPeriodic, type NewEvent, type Route } from '@eiso/outbox';
 
 /** Who receives audit events: each consuming service owns its queue. */
 export const AUDIT_EVENT_ROUTES: Route[] = [
@@ -78,19 +78,17 @@ export function startAuditRelay(options: {
 }): { stop(): Promise<void> } {
   const { db, redis, prefix, logger } = options;
   const relay = new OutboxRelay({ db, connection: redis, prefix, routes: AUDIT_EVENT_ROUTES });
-  let inFlight: Promise<void> | null = null;
-  const timer = setInterval(() => {
-    if (inFlight) return;
-    inFlight = relay
-      .drain()
-      .then((sent) => void (sent > 0 && logger.debug({ sent }, 'relayed audit events')))
-      .catch((error: unknown) => logger.warn({ err: error }, 'audit outbox relay failed; will retry'))
-      .finally(() => (inFlight = null));
-  }, options.intervalMs ?? RELAY_INTERVAL_MS);
+  const relaying = startPeriodic(
+    async () => {
+      const sent = await relay.drain();
+      if (sent > 0) logger.debug({ sent }, 'relayed audit events');
+    },
+    options.intervalMs ?? RELAY_INTERVAL_MS,
+    (error) => logger.warn({ err: error }, 'audit outbox relay failed; will retry'),
+  );
   return {
     stop: async () => {
-      clearInterval(timer);
-      await inFlight;
+      await relaying.stop();
       await relay.close();
     },
   };

@@ -1,14 +1,12 @@
 /** Off-contract queries for the notification worker's QMS reminders (SYSTEM_ADMIN callers only). */
-import { requireOfficial } from '@eiso/auth';
+import { requireSystemAdmin } from '@eiso/auth';
 import { isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import type { AuditContext } from '../context';
 import { correctiveActionsDue, qmsActivityGaps } from '../db/reminders';
 
-function requireSystem(ctx: AuditContext) {
-  if (!requireOfficial(ctx.caller).roles.includes('SYSTEM_ADMIN'))
-    throw errors.forbidden('For SYSTEM_ADMIN callers (the notification service)');
-}
+const requireSystem = (ctx: AuditContext) =>
+  requireSystemAdmin(ctx.caller, 'This feed of the notification service');
 
 export const reminderQueries = {
   qmsActivityGaps: async (_: unknown, { year }: { year: number }, ctx: AuditContext) => {

@@ -1,4 +1,4 @@
-import { requireOfficial } from '@eiso/auth';
+import { requireSystemAdmin } from '@eiso/auth';
 import { isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import { checkFirst, toConnection } from '@eiso/graphql';
@@ -12,16 +12,12 @@ export const queryResolvers: QueryResolvers = {
   process: (_, { id }, ctx) => ctx.loaders.processById.load(id),
   catalogChanges: (_, args, ctx) => catalogChanges(ctx, args),
   overdueReviewOwners: async (_, args, ctx) => {
-    const caller = requireOfficial(ctx.caller);
-    if (!caller.roles.includes('SYSTEM_ADMIN'))
-      throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
+    requireSystemAdmin(ctx.caller, 'This feed of the audit service');
     return ctx.queries.overdueReviewOwners(args.on ?? ctx.today);
   },
   /** Off-contract: the notification worker's PROCESS_REVIEW_DUE reminders. */
   reviewsDueBy: async (_, args, ctx) => {
-    const caller = requireOfficial(ctx.caller);
-    if (!caller.roles.includes('SYSTEM_ADMIN'))
-      throw errors.forbidden('For SYSTEM_ADMIN callers (the notification service)');
+    requireSystemAdmin(ctx.caller, 'This feed of the notification service');
     if (!isIsoDate(args.until)) throw errors.badInput('until is not a date', 'until');
     const first = checkFirst(args.first);
     const after = args.after ? ctx.cursors.decode(args.after, 'review') : undefined;
@@ -35,9 +31,7 @@ export const queryResolvers: QueryResolvers = {
   },
   /** Off-contract: the audit service's nightly rankings. */
   reviewFigures: async (_, { from, to }, ctx) => {
-    const caller = requireOfficial(ctx.caller);
-    if (!caller.roles.includes('SYSTEM_ADMIN'))
-      throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
+    requireSystemAdmin(ctx.caller, 'This feed of the audit service');
     if (!isIsoDate(from)) throw errors.badInput('from is not a date', 'from');
     if (!isIsoDate(to)) throw errors.badInput('to is not a date', 'to');
     return ctx.queries.reviewFigures(from, to);

@@ -9,7 +9,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { WorkingCalendar } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
-import { OutboxRelay, type Route } from '@eiso/outbox';
+import { OutboxRelay, startPeriodic, type Route } from '@eiso/outbox';
 import { emitOverdueDigest } from './digest';
 import { sweepDeadlines } from './sweep';
 
@@ -36,16 +36,14 @@ export async function startDossierJobs(options: {
 }): Promise<DossierJobs> {
   const { db, redis, prefix, calendar, logger } = options;
   const relay = new OutboxRelay({ db, connection: redis, prefix, routes: DOSSIER_EVENT_ROUTES });
-  // The batch in flight, so that stopping waits for it instead of leaving it half-marked.
-  let inFlight: Promise<void> | null = null;
-  const relayTimer = setInterval(() => {
-    if (inFlight) return;
-    inFlight = relay
-      .drain()
-      .then((sent) => void (sent > 0 && logger.debug({ sent }, 'relayed dossier events')))
-      .catch((error: unknown) => logger.warn({ err: error }, 'outbox relay failed; will retry'))
-      .finally(() => (inFlight = null));
-  }, RELAY_INTERVAL_MS);
+  const relaying = startPeriodic(
+    async () => {
+      const sent = await relay.drain();
+      if (sent > 0) logger.debug({ sent }, 'relayed dossier events');
+    },
+    RELAY_INTERVAL_MS,
+    (error) => logger.warn({ err: error }, 'outbox relay failed; will retry'),
+  );
 
   const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix });
   await sweeps.upsertJobScheduler(
@@ -77,8 +75,7 @@ export async function startDossierJobs(options: {
 
   return {
     stop: async () => {
-      clearInterval(relayTimer);
-      await inFlight;
+      await relaying.stop();
       await sweeper.close();
       await sweeps.close();
       await relay.close();

@@ -1,4 +1,4 @@
-import { canRead, requireOfficial, requireRead } from '@eiso/auth';
+import { canRead, requireOfficial, requireRead, requireSystemAdmin } from '@eiso/auth';
 import { isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import { checkFirst, scalarResolvers, toConnection } from '@eiso/graphql';
@@ -32,9 +32,7 @@ export const dossierResolvers: Resolvers = {
     },
     /** Off-contract: the audit service's nightly rankings read every unit's figures at once. */
     unitFigures: async (_, { from, to }, ctx) => {
-      const caller = requireOfficial(ctx.caller);
-      if (!caller.roles.includes('SYSTEM_ADMIN'))
-        throw errors.forbidden('For SYSTEM_ADMIN callers (the audit service)');
+      requireSystemAdmin(ctx.caller, 'This feed of the audit service');
       if (!isIsoDate(from)) throw errors.badInput('from is not a date', 'from');
       if (!isIsoDate(to)) throw errors.badInput('to is not a date', 'to');
       if (from > to) throw errors.badInput('from is after to', 'to');

@@ -13,7 +13,7 @@
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
-import { startConsumer } from '@eiso/outbox';
+import { startConsumer, startPeriodic } from '@eiso/outbox';
 import type { NotificationConfig } from '../config';
 import { startEmailDelivery } from './email';
 import { fanOutWebhooks, startWebhookDelivery, WEBHOOK_CONSUMER } from './webhooks';
@@ -52,25 +52,14 @@ export async function startDeliveryJobs(options: {
   const relayAll = async () => {
     for (const relay of relays) while ((await relay()) > 0);
   };
-  // The batch in flight, so that stopping waits for it instead of leaving it half-marked.
-  let inFlight: Promise<void> | null = null;
-  const tick = () => {
-    if (inFlight) return inFlight;
-    inFlight = relayAll()
-      .catch((error: unknown) => logger.warn({ err: error }, 'delivery relay failed; will retry'))
-      .finally(() => (inFlight = null));
-    return inFlight;
-  };
-  const timer = setInterval(() => void tick(), config.DELIVERY_RELAY_INTERVAL_MS);
+  const relaying = startPeriodic(relayAll, config.DELIVERY_RELAY_INTERVAL_MS, (error) =>
+    logger.warn({ err: error }, 'delivery relay failed; will retry'),
+  );
 
   return {
-    relayNow: async () => {
-      await inFlight;
-      await tick();
-    },
+    relayNow: () => relaying.runNow(),
     stop: async () => {
-      clearInterval(timer);
-      await inFlight;
+      await relaying.stop();
       await auditEvents.close();
       await webhooks.worker.close();
       await webhooks.queue.close();

@@ -1,7 +1,7 @@
 import type { Role } from '@eiso/auth';
 import { errors } from '@eiso/errors';
 import { checkFirst } from '@eiso/graphql';
-import { requireOfficial, requireRead } from '@eiso/auth';
+import { requireOfficial, requireRead, requireSystemAdmin } from '@eiso/auth';
 import { isUnitCode, UNIT_LEVELS } from '../domain/unit';
 import { todayInVietnam } from '@eiso/calendar';
 import type { OrgContext } from '../context';
@@ -30,9 +30,7 @@ export const queryResolvers: QueryResolvers = {
   },
 
   officialDirectory: async (_, args, ctx) => {
-    const caller = requireOfficial(ctx.caller);
-    if (!caller.roles.includes('SYSTEM_ADMIN'))
-      throw errors.forbidden('The official directory is for SYSTEM_ADMIN callers');
+    requireSystemAdmin(ctx.caller, 'The official directory');
     if (!Number.isInteger(args.first) || args.first < 1 || args.first > 5000) {
       throw errors.badInput('"first" must be an integer from 1 to 5000', 'first');
     }
