@@ -22,11 +22,16 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
     source,
   );
   const publicKeyPem = config.JWT_PUBLIC_KEY ?? readKeyFile(config.JWT_PUBLIC_KEY_FILE);
-  const usesDevKey = !config.JWT_JWKS_URL && (!publicKeyPem || isDevPublicKey(publicKeyPem));
-  if (config.NODE_ENV === 'production' && usesDevKey) {
-    throw new ConfigError([
-      'JWT_PUBLIC_KEY / JWT_JWKS_URL: the development key is refused when NODE_ENV=production',
-    ]);
+  if (config.NODE_ENV === 'production' && !config.JWT_JWKS_URL) {
+    // Production verifies tokens only with a key it was given: never the committed development key.
+    if (!publicKeyPem)
+      throw new ConfigError([
+        'JWT_PUBLIC_KEY: must be set when NODE_ENV=production (or JWT_PUBLIC_KEY_FILE, or JWT_JWKS_URL); the development key is refused',
+      ]);
+    if (isDevPublicKey(publicKeyPem))
+      throw new ConfigError([
+        'JWT_PUBLIC_KEY: the development key (packages/auth/dev-keys) is refused when NODE_ENV=production',
+      ]);
   }
   const subgraphUrls: Record<string, string> = {};
   for (const s of SUBGRAPHS) {

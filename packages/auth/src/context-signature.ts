@@ -2,8 +2,9 @@
  * The gateway → subgraph trust link. The gateway forwards the verified caller in `x-eiso-caller`
  * (base64url JSON) and signs it in `x-eiso-signature: t=<ms>,v1=<hex>` with HMAC-SHA256 over the
  * timestamp, the request id, the caller and a hash of the operation text. A subgraph accepts it
- * only when the HMAC matches and the timestamp is fresh, so a captured header cannot be replayed
- * later nor pasted onto another operation.
+ * only when the HMAC matches and the timestamp is fresh (at most DEFAULT_MAX_AGE_MS old, at most
+ * CLOCK_SKEW_MS ahead), so a captured header cannot be replayed later, nor pasted onto another
+ * operation, another request id or another caller.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { errors } from '@eiso/errors';
@@ -11,7 +12,10 @@ import { callerSchema, type Caller } from './caller';
 
 export const CALLER_HEADER = 'x-eiso-caller';
 export const SIGNATURE_HEADER = 'x-eiso-signature';
-export const DEFAULT_MAX_AGE_MS = 30_000;
+/** How long a signature is good for: the hop from the gateway to a subgraph takes milliseconds. */
+export const DEFAULT_MAX_AGE_MS = 10_000;
+/** How far ahead of the subgraph's clock a signature may be dated (clocks of two hosts differ a little). */
+export const CLOCK_SKEW_MS = 2_000;
 
 export interface SignedRequestParts {
   requestId: string;
@@ -43,7 +47,7 @@ export function verifyCallerContext(
   const match = /^t=(\d{1,15}),v1=([0-9a-f]{64})$/.exec(headers.signature);
   if (!match) throw refuse();
   const timestamp = Number(match[1]);
-  if (Math.abs(now - timestamp) > maxAge) throw refuse();
+  if (now - timestamp > maxAge || timestamp - now > CLOCK_SKEW_MS) throw refuse();
   const expected = Buffer.from(hmac(secret, timestamp, request, headers.caller), 'hex');
   const given = Buffer.from(match[2], 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse();

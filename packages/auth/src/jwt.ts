@@ -6,6 +6,7 @@
  * `roles`. The identity provider — or `eiso token` in development — puts the official's unit and
  * roles into the token, so no request needs a round trip to the org service to learn them.
  */
+import { createPublicKey } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as jose from 'jose';
@@ -24,12 +25,21 @@ export function devPublicKeyPem(): string {
 }
 /** Whether a PEM is the committed development key; false when the key files are not shipped (images). */
 export function isDevPublicKey(pem: string): boolean {
+  let dev: Buffer;
   try {
-    return pem.trim() === devPublicKeyPem().trim();
+    dev = spki(devPublicKeyPem());
   } catch {
     return false;
   }
+  try {
+    // The key itself, not its text: a re-wrapped or re-encoded copy of the development key is still it.
+    return spki(pem).equals(dev);
+  } catch {
+    return pem.trim() === devPublicKeyPem().trim();
+  }
 }
+
+const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' });
 
 export function devPrivateKeyPem(): string {
   return readFileSync(path.join(DEV_KEY_DIR, 'jwt-private.pem'), 'utf8');

@@ -92,26 +92,68 @@ export function serverEnv() {
 
 export type ServerConfig = z.infer<z.ZodObject<ReturnType<typeof serverEnv>>>;
 
-/** `loadConfig` for a server: the shared server variables plus its own, and no development secret in production. */
+/**
+ * `loadConfig` for a server: the shared server variables plus its own, and — when
+ * NODE_ENV=production — no development secret, key or default address (see productionProblems).
+ */
 export function loadServerConfig<S extends z.ZodRawShape>(
   shape: S,
   source: NodeJS.ProcessEnv = process.env,
 ): ServerConfig & z.infer<z.ZodObject<S>> {
   const config = loadConfig({ ...serverEnv(), ...shape }, source) as ServerConfig & z.infer<z.ZodObject<S>>;
-  requireProductionSafe(
-    config.NODE_ENV,
-    { GATEWAY_SIGNING_SECRET: config.GATEWAY_SIGNING_SECRET },
-    { GATEWAY_SIGNING_SECRET: DEV_DEFAULTS.gatewaySigningSecret },
-  );
+  if (config.NODE_ENV === 'production') {
+    const problems = productionProblems(Object.keys({ ...serverEnv(), ...shape }), source);
+    if (problems.length > 0) throw new ConfigError(problems);
+  }
   return config;
 }
 
-/** Defaults that serve a developer on one machine; refused in production (see requireProductionSafe). */
+/** Defaults that serve a developer on one machine; refused in production (see productionProblems). */
 export const DEV_DEFAULTS = {
   databaseUrl: 'postgres://postgres@127.0.0.1:5432/eiso',
   redisUrl: 'redis://127.0.0.1:6379',
   gatewaySigningSecret: 'eiso-development-gateway-signing-secret-do-not-use-in-production',
 } as const;
+
+const isSet = (source: NodeJS.ProcessEnv, name: string) => (source[name] ?? '') !== '';
+
+/**
+ * What production refuses among the variables a process reads (`names`): the gateway signing
+ * secret unset or the development one (short ones fail the shape itself), `DATABASE_URL` left to
+ * its development default (unless the service's own `<SERVICE>_DATABASE_URL` is set), `REDIS_URL`
+ * left to its default, and a `*_DATABASE_URL` / `REDIS_URL` / secret given the development value.
+ * Secrets come only from the environment: nothing here reads a file or a built-in fallback.
+ */
+export function productionProblems(names: readonly string[], source: NodeJS.ProcessEnv): string[] {
+  const problems: string[] = [];
+  const reads = new Set(names);
+  const refused = (name: string, what: string) =>
+    problems.push(`${name}: ${what} is refused when NODE_ENV=production`);
+  if (reads.has('GATEWAY_SIGNING_SECRET')) {
+    if (!isSet(source, 'GATEWAY_SIGNING_SECRET'))
+      problems.push(
+        'GATEWAY_SIGNING_SECRET: must be set when NODE_ENV=production (a random value of at least 32 characters, the same in the gateway and every service)',
+      );
+    else if (source.GATEWAY_SIGNING_SECRET === DEV_DEFAULTS.gatewaySigningSecret)
+      refused('GATEWAY_SIGNING_SECRET', 'the development secret');
+  }
+  if (reads.has('DATABASE_URL')) {
+    const own = names.filter((n) => n !== 'DATABASE_URL' && n.endsWith('_DATABASE_URL'));
+    if (!isSet(source, 'DATABASE_URL') && !own.some((n) => isSet(source, n)))
+      problems.push(
+        `DATABASE_URL: must be set when NODE_ENV=production (the development default ${DEV_DEFAULTS.databaseUrl} is refused)`,
+      );
+  }
+  for (const name of names.filter((n) => n.endsWith('DATABASE_URL')))
+    if (source[name] === DEV_DEFAULTS.databaseUrl) refused(name, 'the development database URL');
+  if (reads.has('REDIS_URL')) {
+    if (!isSet(source, 'REDIS_URL'))
+      problems.push(
+        `REDIS_URL: must be set when NODE_ENV=production (the development default ${DEV_DEFAULTS.redisUrl} is refused)`,
+      );
+  }
+  return problems;
+}
 
 /** In production a value that is still a development default is a mistake, not a choice. */
 export function requireProductionSafe(

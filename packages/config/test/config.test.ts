@@ -1,4 +1,13 @@
-import { ConfigError, DEV_DEFAULTS, env, loadConfig, requireProductionSafe, z } from '../src';
+import {
+  ConfigError,
+  DEV_DEFAULTS,
+  env,
+  loadConfig,
+  loadServerConfig,
+  productionProblems,
+  requireProductionSafe,
+  z,
+} from '../src';
 
 const shape = {
   PORT: env.port(4000),
@@ -181,5 +190,72 @@ describe('values an operator may leave half-set', () => {
   it('reads flags case-insensitively', () => {
     expect(loadConfig({ F: env.flag(false) }, { F: 'TRUE' })).toEqual({ F: true });
     expect(() => loadConfig({ F: env.flag(false) }, { F: 'maybe' })).toThrow(ConfigError);
+  });
+});
+
+describe('loadServerConfig in production', () => {
+  const shape = {
+    DATABASE_URL: env.url(DEV_DEFAULTS.databaseUrl),
+    DOSSIER_DATABASE_URL: env.optionalUrl(),
+    REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
+  };
+  const good = {
+    NODE_ENV: 'production',
+    GATEWAY_SIGNING_SECRET: 's'.repeat(40),
+    DATABASE_URL: 'postgres://eiso:pw@db:5432/eiso',
+    REDIS_URL: 'redis://redis:6379',
+  };
+
+  it('starts with every secret and address from the environment', () => {
+    expect(loadServerConfig(shape, good)).toMatchObject({
+      NODE_ENV: 'production',
+      REDIS_URL: 'redis://redis:6379',
+    });
+  });
+
+  it.each([
+    ['GATEWAY_SIGNING_SECRET', undefined, 'GATEWAY_SIGNING_SECRET: must be set when NODE_ENV=production'],
+    [
+      'GATEWAY_SIGNING_SECRET',
+      DEV_DEFAULTS.gatewaySigningSecret,
+      'GATEWAY_SIGNING_SECRET: the development secret is refused',
+    ],
+    ['GATEWAY_SIGNING_SECRET', 'short', 'GATEWAY_SIGNING_SECRET: must be at least 32 characters'],
+    ['DATABASE_URL', undefined, 'DATABASE_URL: must be set when NODE_ENV=production'],
+    ['DATABASE_URL', DEV_DEFAULTS.databaseUrl, 'DATABASE_URL: the development database URL is refused'],
+    ['REDIS_URL', undefined, 'REDIS_URL: must be set when NODE_ENV=production'],
+  ])('refuses %s = %p with one message naming it', (name, value, message) => {
+    const error = configError(() => loadServerConfig(shape, { ...good, [name]: value }));
+    expect(error.problems).toHaveLength(1);
+    expect(error.problems[0]).toContain(message);
+    if (value)
+      expect(error.message).not.toContain(value === 'short' ? 'short"' : DEV_DEFAULTS.gatewaySigningSecret);
+  });
+
+  it("accepts the service's own database URL instead of DATABASE_URL", () => {
+    const { DATABASE_URL: _unset, ...rest } = good;
+    expect(() =>
+      loadServerConfig(shape, { ...rest, DOSSIER_DATABASE_URL: 'postgres://eiso_dossier:pw@db/eiso' }),
+    ).not.toThrow();
+  });
+
+  it('names every refused variable at once', () => {
+    const error = configError(() => loadServerConfig(shape, { NODE_ENV: 'production' }));
+    expect(error.problems.map((p) => p.split(':')[0])).toEqual([
+      'GATEWAY_SIGNING_SECRET',
+      'DATABASE_URL',
+      'REDIS_URL',
+    ]);
+  });
+
+  it('leaves development and test alone', () => {
+    for (const NODE_ENV of ['development', 'test'])
+      expect(() => loadServerConfig(shape, { NODE_ENV })).not.toThrow();
+  });
+
+  it('checks only the variables a process reads', () => {
+    expect(
+      productionProblems(['GATEWAY_SIGNING_SECRET'], { GATEWAY_SIGNING_SECRET: 'x'.repeat(32) }),
+    ).toEqual([]);
   });
 });

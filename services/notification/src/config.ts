@@ -21,10 +21,19 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
       DIRECTORY_SYNC_INTERVAL_MS: z.coerce.number().int().min(1000).default(600_000),
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
       ...deliveryEnv(),
+      /**
+       * Seals the webhook signing secrets at rest (AES-256-GCM). Unset: derived from
+       * GATEWAY_SIGNING_SECRET, which production requires to be set and not the development one.
+       */
+      WEBHOOK_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     },
     source,
   );
 }
+
+/** The key that seals webhook signing secrets: WEBHOOK_SECRET_KEY, else the gateway signing secret. */
+export const webhookSealingKey = (config: { WEBHOOK_SECRET_KEY?: string; GATEWAY_SIGNING_SECRET: string }) =>
+  config.WEBHOOK_SECRET_KEY ?? config.GATEWAY_SIGNING_SECRET;
 /**
  * Webhook and e-mail delivery (README "Configuration"). Tries are exponential with full jitter:
  * try n waits a random time up to min(WEBHOOK_BACKOFF_MAX_MS, WEBHOOK_BACKOFF_BASE_MS × 2^(n-1));

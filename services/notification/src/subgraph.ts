@@ -5,7 +5,7 @@ import { createDirectoryLoaders, keepUnitDirectorySynced, UnitDirectory } from '
 import { CursorCodec } from '@eiso/graphql';
 import type { Logger } from '@eiso/logging';
 import { startSubgraph, type RunningSubgraph } from '@eiso/server';
-import type { NotificationConfig } from './config';
+import { webhookSealingKey, type NotificationConfig } from './config';
 import type { NotificationContext } from './context';
 import { createNotificationDataSource } from './db/database';
 import { notificationResolvers } from './resolvers';
@@ -42,7 +42,7 @@ export async function startNotificationService(
         db: dataSource,
         cursors,
         loaders: createDirectoryLoaders(directory),
-        secretKey: config.GATEWAY_SIGNING_SECRET,
+        secretKey: webhookSealingKey(config),
       }),
       healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
     },

@@ -58,6 +58,23 @@ describe('requests that the gateway did not sign', () => {
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('are refused once the signature is more than 10 seconds old', async () => {
+    const headers = signCallerContext(
+      SYSTEM,
+      { requestId: 'r-00000003', query },
+      env.GATEWAY_SIGNING_SECRET,
+      Date.now() - 11_000,
+    );
+    const response = await postGraphQL(org.url, query, {}, { ...headers, 'x-request-id': 'r-00000003' });
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('are refused when a valid signature is replayed under another request id', async () => {
+    const headers = signCallerContext(SYSTEM, { requestId: 'r-00000004', query }, env.GATEWAY_SIGNING_SECRET);
+    const response = await postGraphQL(org.url, query, {}, { ...headers, 'x-request-id': 'r-00000005' });
+    expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('are refused when a valid signature is pasted onto another operation', async () => {
     const headers = signCallerContext(SYSTEM, { requestId: 'r-00000002', query }, env.GATEWAY_SIGNING_SECRET);
     const other = '{ units(level: PROVINCE, first: 1) { totalCount } }';

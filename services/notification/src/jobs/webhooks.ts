@@ -22,7 +22,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@eiso/logging';
 import type { EisoEvent } from '@eiso/outbox';
-import type { NotificationConfig } from '../config';
+import { webhookSealingKey, type NotificationConfig } from '../config';
 import { openSecret } from '../domain/events';
 import { ancestorPaths, backoffDelay, isWebhookEvent, signBody, webhookBody } from '../domain/webhooks';
 
@@ -133,7 +133,7 @@ export async function deliverOnce(
     await finish(db, id, 'DEAD', null, 'the subscription was deactivated');
     return 'DEAD';
   }
-  const secret = openSecret(row.secretEncrypted, config.GATEWAY_SIGNING_SECRET);
+  const secret = openSecret(row.secretEncrypted, webhookSealingKey(config));
   let statusCode: number | null = null;
   let error: string;
   try {
