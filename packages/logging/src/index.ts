@@ -10,21 +10,48 @@ export type { Logger };
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
-const REDACT_PATHS = [
-  'req.headers.authorization',
-  'req.headers["x-eiso-caller"]',
-  'req.headers["x-eiso-signature"]',
-  '*.idNumber',
-  '*.phone',
-  '*.email',
-  '*.pin',
-  '*.password',
-  '*.secret',
+/** Field names that carry personal data or credentials, redacted wherever they sit (up to four levels deep). */
+export const SENSITIVE_FIELDS = [
+  'idNumber',
+  'phone',
+  'email',
+  'applicant',
+  'pin',
+  'trackingPin',
+  'pinHash',
+  'password',
+  'secret',
+  'secretEncrypted',
+  'token',
+  'authorization',
+  'cookie',
   'variables',
-  '*.variables',
+] as const;
+const SENSITIVE_HEADERS = ['authorization', 'cookie', 'set-cookie', 'x-eiso-caller', 'x-eiso-signature'];
+
+export const REDACT_PATHS = [
+  ...SENSITIVE_FIELDS.flatMap((field) => [field, `*.${field}`, `*.*.${field}`, `*.*.*.${field}`]),
+  ...SENSITIVE_HEADERS.flatMap((h) => [`req.headers["${h}"]`, `headers["${h}"]`, `*.headers["${h}"]`]),
+  // A failed SQL statement carries its parameters (an applicant's id number, say) and PostgreSQL's
+  // detail ("Key (id_number)=(…) already exists"): the statement's text is enough to look into it.
+  'err.parameters',
+  'err.detail',
+  'err.driverError',
+  '*.err.parameters',
+  '*.err.detail',
+  '*.err.driverError',
 ];
 
-export function createLogger(service: string, level = process.env.LOG_LEVEL ?? 'info'): Logger {
+export interface LoggerOptions {
+  /** Where the JSON lines go (tests capture them); process.stdout by default. */
+  destination?: NodeJS.WritableStream;
+}
+
+export function createLogger(
+  service: string,
+  level = process.env.LOG_LEVEL ?? 'info',
+  options: LoggerOptions = {},
+): Logger {
   tolerateClosedStdout();
   return pino(
     {
@@ -32,13 +59,36 @@ export function createLogger(service: string, level = process.env.LOG_LEVEL ?? '
       level,
       base: { service },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      serializers: { err: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     // process.stdout rather than pino's own synchronous writer: when the reader of our output dies
     // (a killed supervisor), that writer retries a broken pipe forever and the process can no
     // longer stop; the stream reports the error once, and logging simply goes nowhere.
-    process.stdout,
+    options.destination ?? process.stdout,
   );
+}
+
+/** pino's error serializer, with e-mail addresses and long digit runs scrubbed from message and stack. */
+function serializeError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown as Record<string, unknown>;
+  if (!serialized || typeof serialized !== 'object') return serialized;
+  for (const key of ['message', 'stack', 'detail'])
+    if (typeof serialized[key] === 'string') serialized[key] = scrubPersonalData(serialized[key] as string);
+  return serialized;
+}
+
+/**
+ * Free text (an error message from SMTP, PostgreSQL or a library) may quote an address or a number
+ * it was given: e-mail addresses and runs of 9 or more digits (id numbers, phone numbers) are
+ * replaced. Ids and codes eiso logs (UUIDs, dossier codes like 22001-250101-0001) are left alone.
+ */
+export function scrubPersonalData(text: string): string {
+  return text
+    .replace(/[\w.+-]+@[\w-]+(\.[\w-]+)+/g, '[email]')
+    .replace(/(?<![\w-])\+?\d[\d .]{7,}\d(?![\w-])/g, (run) =>
+      run.replace(/\D/g, '').length >= 9 ? '[number]' : run,
+    );
 }
 
 let stdoutGuarded = false;
