@@ -1,4 +1,5 @@
 export * from './subgraph-host';
+export * from './audit-trail';
 export * from './shutdown';
 export * from './listen';
 export * from './run';

@@ -16,6 +16,7 @@ import { CALLER_HEADER, SIGNATURE_HEADER, verifyCallerContext, type Caller } fro
 import { createErrorFormatter, ErrorCode } from '@eiso/errors';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
 import { closeServer, listen } from './listen';
+import { auditTrailPlugin, type AuditTrailStore } from './audit-trail';
 
 export interface RequestScope {
   caller: Caller;
@@ -37,6 +38,8 @@ export interface SubgraphHostOptions<TContext extends object> {
   healthChecks?: Record<string, () => Promise<boolean>>;
   bodyLimit?: string;
   signatureMaxAgeMs?: number;
+  /** Where every mutation leaves its audit_trail row (the service's database); see audit-trail.ts. */
+  auditTrail?: AuditTrailStore;
 }
 
 export interface RunningSubgraph {
@@ -59,6 +62,7 @@ export async function startSubgraph<TContext extends object>(
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       requestLogPlugin(),
+      ...(options.auditTrail ? [auditTrailPlugin(options.auditTrail, options.logger)] : []),
     ],
     formatError: createErrorFormatter(options.logger),
     includeStacktraceInErrorResponses: false,

@@ -44,6 +44,7 @@ export async function startAuditService(config: AuditConfig, logger: Logger): Pr
       signingSecret: config.GATEWAY_SIGNING_SECRET,
       logger,
       production: config.NODE_ENV === 'production',
+      auditTrail: dataSource,
       context: () => ({
         db: dataSource,
         directory,

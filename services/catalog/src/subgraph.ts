@@ -49,6 +49,7 @@ export async function startCatalogService(
       signingSecret: config.GATEWAY_SIGNING_SECRET,
       logger,
       production: config.NODE_ENV === 'production',
+      auditTrail: dataSource,
       context: () => {
         const today = todayInVietnam();
         return {

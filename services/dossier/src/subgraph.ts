@@ -66,6 +66,7 @@ export async function startDossierService(
       signingSecret: config.GATEWAY_SIGNING_SECRET,
       logger,
       production: config.NODE_ENV === 'production',
+      auditTrail: dataSource,
       context: () => {
         const now = new Date();
         return {

@@ -38,6 +38,7 @@ export async function startNotificationService(
       signingSecret: config.GATEWAY_SIGNING_SECRET,
       logger,
       production: config.NODE_ENV === 'production',
+      auditTrail: dataSource,
       context: () => ({
         db: dataSource,
         cursors,

@@ -31,6 +31,7 @@ export async function startOrgService(config: OrgConfig, logger: Logger): Promis
       signingSecret: config.GATEWAY_SIGNING_SECRET,
       logger,
       production: config.NODE_ENV === 'production',
+      auditTrail: dataSource,
       context: () => ({ queries, cursors, loaders: createOrgLoaders(queries) }),
       healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
     },

@@ -18,6 +18,9 @@ export interface DossierRow {
   supplementRequests: number;
   currentStep: number | null;
   applicantName: string;
+  applicantIdNumber: string | null;
+  applicantPhone: string | null;
+  applicantEmail: string | null;
   pinHash: string;
   feedbackRating: number | null;
   feedbackComment: string | null;
@@ -27,8 +30,11 @@ export interface DossierRow {
   electronicResult: boolean;
 }
 
-/** A dossier as the graph carries it; `trackingPin` only in the answer to its receipt. */
-export type DossierNode = DossierRow & { trackingPin?: string };
+/**
+ * A dossier as the graph carries it; `trackingPin` only in the answer to its receipt;
+ * `singleView` when it is the answer to `dossier(code)` (its applicant may then be shown in full).
+ */
+export type DossierNode = DossierRow & { trackingPin?: string; singleView?: boolean };
 
 export interface StepRow {
   dossierId: string;
@@ -61,6 +67,7 @@ export const DOSSIER_COLUMNS = `d.id, d.code, d.unit_id AS "unitId", d.unit_path
   d.process_id AS "processId", d.channel, d.status, d.version, d.received_at AS "receivedAt", d.due_at AS "dueAt",
   d.appointment_due_at AS "appointmentDueAt", d.completed_at AS "completedAt", d.returned_at AS "returnedAt",
   d.supplement_requests AS "supplementRequests", d.current_step AS "currentStep", d.applicant_name AS "applicantName",
+  d.applicant_id_number AS "applicantIdNumber", d.applicant_phone AS "applicantPhone", d.applicant_email AS "applicantEmail",
   d.pin_hash AS "pinHash", d.feedback_rating AS "feedbackRating", d.feedback_comment AS "feedbackComment",
   d.fee_due AS "feeDue", d.paid_online AS "paidOnline", d.digitized, d.electronic_result AS "electronicResult"`;
 

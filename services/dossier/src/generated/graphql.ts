@@ -51,9 +51,21 @@ export type Apology = {
   reason: Scalars['String']['output'];
 };
 
+/**
+ * The citizen who filed the dossier. Personal data is shown in full only in the single-dossier view
+ * (`dossier(code)`) to a RECEIVER, HANDLER or LEADER of the dossier's unit or a unit above it; lists,
+ * search, work queues, mutation answers and national readers get it masked (`0220******34`,
+ * `091*****78`, `n***@gmail.com`).
+ */
 export type Applicant = {
   __typename?: 'Applicant';
+  email: Maybe<Scalars['String']['output']>;
+  /** The CCCD/CMND number; masked unless shown in full (see the type). */
+  idNumber: Maybe<Scalars['String']['output']>;
+  /** Whether idNumber, phone and email are masked in this answer. */
+  masked: Scalars['Boolean']['output'];
   name: Scalars['String']['output'];
+  phone: Maybe<Scalars['String']['output']>;
 };
 
 export type ApplicantInput = {
@@ -689,7 +701,11 @@ export type ApologyResolvers<ContextType = DossierContext, ParentType extends Re
 }>;
 
 export type ApplicantResolvers<ContextType = DossierContext, ParentType extends ResolversParentTypes['Applicant'] = ResolversParentTypes['Applicant']> = ResolversObject<{
+  email?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  idNumber?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  masked?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   name?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  phone?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export interface DateScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['Date'], any> {

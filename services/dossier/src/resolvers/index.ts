@@ -9,6 +9,7 @@ import type { Resolvers } from '../generated/graphql';
 import type { DossierRow } from '../db/rows';
 import { nationalChannelCode, nationalStatusCode } from '../domain/lifecycle';
 import { verifyPin } from '../domain/codes';
+import { applicantFor } from '../domain/personal-data';
 import { timelinessOf, DUE_SOON_HOURS, type Timeliness } from '../domain/timeliness';
 
 const dueSoonUntil = (ctx: DossierContext) => ctx.calendar.addWorkingHours(ctx.now(), DUE_SOON_HOURS);
@@ -24,7 +25,7 @@ export const dossierResolvers: Resolvers = {
       const dossier = code.length <= 64 ? await ctx.queries.dossierByCode(code.trim()) : null;
       if (!dossier || !canRead(caller, dossier.unitPath))
         throw errors.notFound(`No dossier "${code.slice(0, 64)}" in your scope`);
-      return dossier;
+      return { ...dossier, singleView: true };
     },
     dossierStatus: async (_, { code, pin }, ctx) => {
       const dossier = code.length <= 64 ? await ctx.queries.dossierByCode(code.trim()) : null;
@@ -145,7 +146,18 @@ export const dossierResolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.dossierById.load(ref.id),
     timeliness: (d, _, ctx) => timeliness(d, ctx),
     trackingPin: (d) => d.trackingPin ?? null,
-    applicant: (d) => ({ name: d.applicantName }),
+    applicant: (d, _, ctx) =>
+      applicantFor(
+        ctx.caller,
+        d,
+        {
+          name: d.applicantName,
+          idNumber: d.applicantIdNumber,
+          phone: d.applicantPhone,
+          email: d.applicantEmail,
+        },
+        d.singleView === true,
+      ),
     procedure: (d) => ({ id: d.procedureId }),
     unit: (d) => ({ id: d.unitId }),
     steps: (d, _, ctx) => ctx.loaders.stepsByDossier.load(d.id),
