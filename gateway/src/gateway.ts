@@ -9,6 +9,7 @@ import express from 'express';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ANONYMOUS, createJwtVerifier, type Caller, type JwtVerifier } from '@eiso/auth';
 import { createErrorFormatter, errors, ErrorCode, withHttpStatus } from '@eiso/errors';
@@ -16,6 +17,7 @@ import { GraphQLError } from 'graphql';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
 import { closeServer, listen } from '@eiso/server';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import { createRateLimiter, limitErrorFormatter, queryLimitRules } from './limits';
 import type { GatewayConfig } from './config';
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -42,19 +44,47 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.TRUST_PROXY);
+  const rateLimiter = await createRateLimiter(
+    {
+      redisUrl: config.REDIS_URL,
+      keyPrefix: config.QUEUE_PREFIX,
+      perOfficial: config.RATE_LIMIT_PER_OFFICIAL,
+      perAddress: config.RATE_LIMIT_PER_ADDRESS,
+      windowMs: config.RATE_LIMIT_WINDOW_MS,
+    },
+    logger,
+  );
+  const introspection = config.NODE_ENV !== 'production' || config.GRAPHQL_INTROSPECTION;
   const httpServer = http.createServer(app);
   const server = new ApolloServer<GatewayContext>({
     gateway,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), accessLogPlugin(logger)],
-    formatError: createErrorFormatter(logger),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      accessLogPlugin(logger),
+      // No explorer page where introspection is off (production unless GRAPHQL_INTROSPECTION).
+      ...(introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+    ],
+    formatError: limitErrorFormatter(createErrorFormatter(logger), { hideSuggestions: !introspection }),
     includeStacktraceInErrorResponses: false,
+    // Depth, aliases, directives and cost (graphql-armor), and tokens: QUERY_TOO_COMPLEX.
+    validationRules: queryLimitRules({
+      maxDepth: config.QUERY_MAX_DEPTH,
+      maxAliases: config.QUERY_MAX_ALIASES,
+      maxDirectives: config.QUERY_MAX_DIRECTIVES,
+      maxTokens: config.QUERY_MAX_TOKENS,
+      maxCost: config.QUERY_MAX_COST,
+    }),
+    parseOptions: { maxTokens: config.QUERY_MAX_TOKENS },
+    // A JSON array body (a batch) is refused with BAD_USER_INPUT: one operation per request.
+    allowBatchedHttpRequests: false,
     // Shutdown is ours (exitOnSignals): Apollo's own handler would re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     // The contract allows GET for queries. CSRF protection guards cookie sessions; eiso signs in
     // with a Bearer header, which a cross-site form cannot send, so the check would only refuse
     // legitimate GETs. Mutations over GET stay refused by Apollo regardless.
     csrfPrevention: false,
-    introspection: config.NODE_ENV !== 'production' || config.GRAPHQL_INTROSPECTION,
+    introspection,
   });
   await server.start();
 
@@ -70,7 +100,11 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
         res.setHeader(REQUEST_ID_HEADER, requestId);
-        const caller = await callerFrom(req.headers.authorization, verifyJwt);
+        const caller = await callerFrom(req.headers.authorization, verifyJwt).catch(async (error) => {
+          await rateLimiter.consume(ANONYMOUS, req.ip); // a refused token spends its address's budget
+          throw error;
+        });
+        await rateLimiter.consume(caller, req.ip);
         return { requestId, caller };
       },
     }),
@@ -107,6 +141,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     stop: async () => {
       await server.stop();
       await closeServer(httpServer);
+      await rateLimiter.close();
     },
   };
 }
