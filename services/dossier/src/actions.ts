@@ -8,7 +8,7 @@ import { errors } from '@eiso/errors';
 import type { DossierContext } from './context';
 import { bumpDailyStats, dossierEvent } from './db/commands';
 import type { DossierRow, DossierNode, StepRow } from './db/rows';
-import { dossierCode, hashPin, newTrackingPin, verifyPin } from './domain/codes';
+import { checkPin, dossierCode, hashPin, newTrackingPin } from './domain/codes';
 import { afterCompletingStep, type Channel, type DossierAction } from './domain/lifecycle';
 import { daysAllowed, planReceipt, processInForce, stepDueAt } from './domain/receipt';
 import { closedTimeliness } from './domain/timeliness';
@@ -311,9 +311,11 @@ export async function recordFeedback(
   ctx: DossierContext,
   input: { code: string; pin: string; rating: number; comment?: string | null },
 ) {
-  const dossier = input.code.length <= 64 ? await ctx.queries.dossierByCode(input.code.trim()) : null;
-  if (!dossier || !verifyPin(input.pin, dossier.pinHash))
-    throw errors.notFound('No dossier with that code and PIN');
+  const code = input.code.trim();
+  const dossier = code.length <= 64 ? await ctx.queries.dossierByCode(code) : null;
+  const right =
+    code.length <= 64 && (await ctx.pinLock.guard(code, ctx.now(), () => checkPin(input.pin, dossier)));
+  if (!dossier || !right) throw errors.notFound('No dossier with that code and PIN');
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
     throw errors.badInput('rating is 1 to 5', 'rating');
   const comment = optionalText(input.comment, 'comment', 2000);

@@ -20,6 +20,9 @@ export function loadDossierConfig(source: NodeJS.ProcessEnv = process.env) {
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
       // How often the worker sweeps deadlines (due soon, overdue, escalated).
       DEADLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+      // The public PIN checks: this many wrong PINs for one code lock it for PIN_LOCK_MS.
+      PIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
+      PIN_LOCK_MS: z.coerce.number().int().min(1000).default(900_000),
     },
     source,
   );

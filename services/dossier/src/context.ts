@@ -10,12 +10,15 @@ import { groupedLoader, keyedLoader, type CursorCodec } from '@eiso/graphql';
 import type { RequestScope } from '@eiso/server';
 import type { DossierCommands } from './db/commands';
 import type { DossierQueries } from './db/queries';
+import type { PinLock } from './db/pin-lock';
 import type { ApologyRow, DossierRow, PauseRow, StepRow } from './db/rows';
 
 /** What every dossier resolver gets: the verified caller, data access, the calendar and this request's loaders. */
 export interface DossierContext extends RequestScope {
   queries: DossierQueries;
   commands: DossierCommands;
+  /** Locks a dossier code's public PIN checks after too many wrong PINs. */
+  pinLock: PinLock;
   directory: UnitDirectory;
   /** Who may be assigned a step (org's officials, replicated). */
   officials: OfficialDirectory;

@@ -17,6 +17,7 @@ import { createDossierLoaders, type DossierContext } from './context';
 import { DossierCommands } from './db/commands';
 import { createDossierDataSource } from './db/database';
 import { DossierQueries } from './db/queries';
+import { PinLock } from './db/pin-lock';
 import { syncCatalogReplica } from './replica/catalog-sync';
 import { dossierResolvers } from './resolvers';
 
@@ -57,6 +58,10 @@ export async function startDossierService(
   const queries = new DossierQueries(dataSource);
   const officials = new OfficialDirectory(dataSource);
   const commands = new DossierCommands(dataSource);
+  const pinLock = new PinLock(dataSource, {
+    maxFailures: config.PIN_MAX_FAILURES,
+    lockMs: config.PIN_LOCK_MS,
+  });
   const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
   const running = await startSubgraph<Omit<DossierContext, 'caller' | 'requestId' | 'logger'>>(
     {
@@ -72,6 +77,7 @@ export async function startDossierService(
         return {
           queries,
           commands,
+          pinLock,
           directory,
           officials,
           calendar: nationalCalendar,

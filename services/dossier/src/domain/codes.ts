@@ -42,6 +42,15 @@ export function hashPin(pin: string): string {
   return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
+/** A hash no PIN matches: an unknown code costs the same scrypt as a wrong PIN, so timing tells nothing. */
+const NO_DOSSIER_HASH = hashPin('000000').replace(/\$[^$]*$/, '$' + Buffer.alloc(32).toString('base64url'));
+
+/** The PIN check of the public look-ups: false for an unknown code, after the same work as a wrong PIN. */
+export function checkPin(pin: string, dossier: { pinHash: string } | null): boolean {
+  const right = verifyPin(pin, dossier?.pinHash ?? NO_DOSSIER_HASH);
+  return right && dossier !== null;
+}
+
 export function verifyPin(pin: string, stored: string): boolean {
   const [scheme, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash || !/^\d{6}$/.test(pin)) return false;

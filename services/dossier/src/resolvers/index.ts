@@ -8,7 +8,7 @@ import type { DossierContext } from '../context';
 import type { Resolvers } from '../generated/graphql';
 import type { DossierRow } from '../db/rows';
 import { nationalChannelCode, nationalStatusCode } from '../domain/lifecycle';
-import { verifyPin } from '../domain/codes';
+import { checkPin } from '../domain/codes';
 import { applicantFor } from '../domain/personal-data';
 import { timelinessOf, DUE_SOON_HOURS, type Timeliness } from '../domain/timeliness';
 
@@ -27,9 +27,12 @@ export const dossierResolvers: Resolvers = {
         throw errors.notFound(`No dossier "${code.slice(0, 64)}" in your scope`);
       return { ...dossier, singleView: true };
     },
+    /** null for an unknown code and a wrong PIN alike; RATE_LIMITED while the code is locked. */
     dossierStatus: async (_, { code, pin }, ctx) => {
-      const dossier = code.length <= 64 ? await ctx.queries.dossierByCode(code.trim()) : null;
-      return dossier && verifyPin(pin, dossier.pinHash) ? dossier : null;
+      if (code.trim().length > 64) return null;
+      const dossier = await ctx.queries.dossierByCode(code.trim());
+      const right = await ctx.pinLock.guard(code.trim(), ctx.now(), () => checkPin(pin, dossier));
+      return right ? dossier : null;
     },
     /** Off-contract: the audit service's nightly rankings read every unit's figures at once. */
     unitFigures: async (_, { from, to }, ctx) => {
