@@ -20,13 +20,30 @@ describe('gateway configuration in production', () => {
     );
   });
 
-  it('accepts a real key and secret', () => {
+  it('accepts a real key and secret, with Redis named (the rate limits)', () => {
     const config = loadGatewayConfig({
       NODE_ENV: 'production',
       GATEWAY_SIGNING_SECRET: productionSecret,
       JWT_PUBLIC_KEY: otherKey,
+      REDIS_URL: 'redis://redis.internal:6379',
     });
     expect(config.publicKeyPem).toBe(otherKey);
+  });
+
+  it('names the development key and Redis left to its default in one message', () => {
+    expect(() =>
+      loadGatewayConfig({ NODE_ENV: 'production', GATEWAY_SIGNING_SECRET: productionSecret }),
+    ).toThrow(/REDIS_URL: must be set[\s\S]*JWT_PUBLIC_KEY: must be set/);
+  });
+
+  it('reads the limits from the environment', () => {
+    const config = loadGatewayConfig({
+      QUERY_MAX_DEPTH: '20',
+      RATE_LIMIT_PER_ADDRESS: '50',
+      TRUST_PROXY: '2',
+    });
+    expect([config.QUERY_MAX_DEPTH, config.RATE_LIMIT_PER_ADDRESS, config.TRUST_PROXY]).toEqual([20, 50, 2]);
+    expect(() => loadGatewayConfig({ QUERY_MAX_COST: '0' })).toThrow(/QUERY_MAX_COST/);
   });
 
   it('names every bad variable at once', () => {
