@@ -91,13 +91,18 @@ export function createErrorFormatter(logger: ErrorLogger) {
 
 /**
  * graphql-js names the bad part of a variable in its message (`… at "input.steps[0].role"; …`);
- * clients get it as `field` like every other input error: `steps.0.role`.
+ * clients get it as `field` like every other input error: `steps.0.role`. A missing or unknown
+ * field of an input object is named too: `applicant.idNumber`, not `applicant`.
  */
 function variableField(message: string): string | undefined {
-  const match = /^Variable "\$(\w+)" got invalid value .*? at "([^"]+)"/s.exec(message);
-  if (!match) return /^Variable "\$(\w+)"/.exec(message)?.[1];
-  const path = match[2].replace(/\[(\d+)\]/g, '.$1');
-  return path.startsWith(`${match[1]}.`) && match[1] === 'input' ? path.slice('input.'.length) : path;
+  const variable = /^Variable "\$(\w+)"/.exec(message)?.[1];
+  if (!variable) return undefined;
+  const at = /^Variable "\$\w+" got invalid value .*? at "([^"]+)"/s.exec(message)?.[1] ?? variable;
+  const inner = /; Field "(\w+)" (?:of required type "[^"]+" was not provided|is not defined by type)/.exec(
+    message,
+  )?.[1];
+  const path = [...at.replace(/\[(\d+)\]/g, '.$1').split('.'), ...(inner ? [inner] : [])];
+  return (path[0] === 'input' && path.length > 1 ? path.slice(1) : path).join('.');
 }
 
 function originalError(error: unknown): unknown {

@@ -135,6 +135,22 @@ describe('variable errors', () => {
     });
   });
 
+  it('name a missing or unknown field of an input object, not the object', () => {
+    expect(
+      badVariable(
+        'Variable "$input" got invalid value { name: "An" } at "input.applicant"; Field "idNumber" of required type "String!" was not provided.',
+      ).extensions,
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'applicant.idNumber' });
+    expect(
+      badVariable(
+        'Variable "$input" got invalid value { priority: "HIGH" }; Field "priority" is not defined by type "ReceiveDossierInput".',
+      ).extensions,
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'priority' });
+    expect(
+      badVariable('Variable "$input" of required type "ReceiveDossierInput!" was not provided.').extensions,
+    ).toEqual({ code: 'BAD_USER_INPUT', field: 'input' });
+  });
+
   it('keep a field a resolver already named', () => {
     expect(
       format({ message: 'x', extensions: { code: 'BAD_USER_INPUT', field: 'unitCode' } }, new Error('x'))
