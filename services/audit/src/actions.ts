@@ -278,16 +278,12 @@ export async function completeCorrectiveAction(
     requireActOn(caller, nc.unitPath, ['LEADER', 'ISO_SECRETARY'], 'complete its actions');
   if (action.status !== 'OPEN') throw errors.invalidTransition(`The action is already ${action.status}`);
   const completedOn = pastDate(ctx, input.completedOn, 'completedOn');
+  const note = input.note?.trim() ? text(input.note, 'note', 4000) : null;
   return ctx.db.transaction(async (m) => {
     const [[done]] = await m.query(
       `UPDATE corrective_action SET status = $2, completed_on = $3, note = $4 WHERE id = $1 AND status = 'OPEN'
        RETURNING ${ACTION_COLUMNS}`,
-      [
-        action.id,
-        input.effective ? 'DONE_EFFECTIVE' : 'DONE_INEFFECTIVE',
-        completedOn,
-        input.note?.trim() || null,
-      ],
+      [action.id, input.effective ? 'DONE_EFFECTIVE' : 'DONE_INEFFECTIVE', completedOn, note],
     );
     if (!done) throw errors.conflict('The action was completed meanwhile');
     await refreshNonconformity(m, nc.id);

@@ -101,6 +101,9 @@ describe('process versions', () => {
   it('approval refuses a date in the past or before an already approved version', () => {
     expect(approvalProblem('2026-11-22', '2026-11-23', [])).toMatch(/in the past/);
     expect(approvalProblem('2026-11-23', '2026-11-23', [])).toBeNull();
+    expect(approvalProblem('2028-11-23', '2026-11-23', [])).toBeNull();
+    expect(approvalProblem('2028-11-24', '2026-11-23', [])).toMatch(/2 years ahead/);
+    expect(approvalProblem('9999-12-31', '2026-11-23', [])).toMatch(/2 years ahead/);
     expect(approvalProblem('2026-12-01', '2026-11-23', [v('x', 1, '2027-01-01')])).toMatch(
       /already approved/,
     );

@@ -375,7 +375,12 @@ export function pathPrefixes(path: string): string[] {
   return codes.map((_, i) => `/${codes.slice(0, i + 1).join('/')}/`);
 }
 
-function checkApplicant(a: { name: string; idNumber: string; phone?: string | null; email?: string | null }) {
+export function checkApplicant(a: {
+  name: string;
+  idNumber: string;
+  phone?: string | null;
+  email?: string | null;
+}) {
   const name = requiredText(a.name, 'applicant.name', 200);
   const idNumber = a.idNumber.trim();
   // Citizen identity numbers (CCCD) have 12 digits; older identity cards 9; passports letters too.

@@ -8,7 +8,7 @@ import { canAct, requireOfficial } from '@eiso/auth';
 import { dateInVietnam } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import type { DossierContext } from './context';
-import { pathPrefixes } from './actions';
+import { checkApplicant, pathPrefixes } from './actions';
 import { bumpDailyStats, dossierEvent } from './db/commands';
 import { DOSSIER_COLUMNS, type DossierRow } from './db/rows';
 import { dossierCode, hashPin, newTrackingPin } from './domain/codes';
@@ -81,9 +81,8 @@ async function plan(
   if (!canAct(caller, unit.path, ['UNIT_ADMIN'])) throw new Error(`${unit.code} is outside your unit`);
   const procedure = await ctx.queries.procedureByCode(item.procedureCode.trim().slice(0, 32));
   if (!procedure) throw new Error(`no procedure with code "${item.procedureCode.slice(0, 40)}"`);
-  if (!item.applicant.name.trim() || !/^[A-Za-z0-9]{6,20}$/.test(item.applicant.idNumber.trim())) {
-    throw new Error('applicant needs a name and an id number of 6 to 20 letters or digits');
-  }
+  // The same rules (and maximum lengths) as a receipt's applicant.
+  const applicant = checkApplicant(item.applicant);
   const now = ctx.now();
   const receivedAt = instant(item.receivedAt, 'receivedAt');
   const completedAt = item.completedAt ? instant(item.completedAt, 'completedAt') : null;
@@ -110,7 +109,7 @@ async function plan(
   if (dueAt < receivedAt) throw new Error('dueAt is before receivedAt');
   return {
     index,
-    item: { ...item, externalId },
+    item: { ...item, externalId, applicant },
     unit,
     procedureId: procedure.id,
     process,

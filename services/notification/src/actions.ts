@@ -11,9 +11,11 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Marks the caller's own notifications read; ids of others' or unknown ones change nothing. */
 export async function markRead(ctx: NotificationContext, ids: string[]): Promise<number> {
   const caller = requireOfficial(ctx.caller);
+  if (ids.length === 0) throw errors.badInput('Name at least one notification id', 'ids');
   if (ids.length > 1000) throw errors.badInput('At most 1,000 ids at a time', 'ids');
   const valid = ids.filter((id) => UUID.test(id));
-  if (valid.length === 0) return 0;
+  // Unknown ids and others' change nothing; a list with no id at all is a client mistake.
+  if (valid.length === 0) throw errors.badInput('ids holds no notification id', 'ids');
   const [rows] = await ctx.db.query(
     `UPDATE notification SET read_at = now() WHERE official_id = $1 AND id = ANY($2) AND read_at IS NULL RETURNING id`,
     [caller.officialId, valid],

@@ -5,6 +5,11 @@
  * Only "approved, from which date" is stored; where a version stands on a given day is derived, so
  * the previous version is superseded exactly on the new one's effective date with no job to run.
  */
+import { addCalendarMonths } from '@eiso/calendar';
+
+/** How far ahead a process may be approved to take effect (docs/security.md, "Bad input"). */
+export const MAX_EFFECTIVE_MONTHS_AHEAD = 24;
+
 export type ProcessStatus = 'DRAFT' | 'APPROVED' | 'EFFECTIVE' | 'SUPERSEDED';
 
 export interface VersionState {
@@ -48,6 +53,9 @@ export function approvalProblem(
   approvedSiblings: readonly VersionState[],
 ): string | null {
   if (effectiveFrom < today) return `effectiveFrom ${effectiveFrom} is in the past (today is ${today})`;
+  const horizon = addCalendarMonths(today, MAX_EFFECTIVE_MONTHS_AHEAD);
+  if (effectiveFrom > horizon)
+    return `effectiveFrom ${effectiveFrom} is more than ${MAX_EFFECTIVE_MONTHS_AHEAD / 12} years ahead (at most ${horizon})`;
   const latest = approvedSiblings.reduce<string | null>(
     (max, v) => (v.effectiveFrom && (!max || v.effectiveFrom > max) ? v.effectiveFrom : max),
     null,
