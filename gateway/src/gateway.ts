@@ -18,6 +18,7 @@ import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
 import { closeServer, listen } from '@eiso/server';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { createRateLimiter, limitErrorFormatter, queryLimitRules } from './limits';
+import { inputGuardPlugin, verifyUtf8Body } from './input-guard';
 import type { GatewayConfig } from './config';
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
@@ -62,6 +63,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       accessLogPlugin(logger),
+      // NUL and lone surrogates, unknown operation names, subscriptions: BAD_USER_INPUT.
+      inputGuardPlugin(),
       // No explorer page where introspection is off (production unless GRAPHQL_INTROSPECTION).
       ...(introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
     ],
@@ -95,7 +98,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    express.json({ limit: '1mb', verify: verifyUtf8Body }),
     expressMiddleware(server, {
       context: async ({ req, res }) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
@@ -124,7 +127,9 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
             message:
               error.type === 'entity.too.large'
                 ? 'Request body too large'
-                : clientError
+                : error.type === 'encoding.invalid'
+                  ? 'The request body is not valid UTF-8'
+                  : clientError
                   ? 'Malformed request body: send JSON'
                   : 'Internal server error',
             extensions: { code: clientError ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
