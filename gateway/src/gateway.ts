@@ -96,6 +96,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     const ok = Object.values(subgraphs).every((s) => s.status === 'ok');
     res.status(ok ? 200 : 503).json({ service: 'gateway', status: ok ? 'ok' : 'degraded', subgraphs });
   });
+  // Liveness and readiness for a load balancer: ready until draining. A subgraph down makes the
+  // graph degraded (/health), not this replica unready: every replica would go out together.
+  let draining = false;
+  app.get('/live', (_req, res) => void res.json({ service: 'gateway', status: 'ok' }));
+  app.get(
+    '/ready',
+    (_req, res) =>
+      void res
+        .status(draining ? 503 : 200)
+        .json({ service: 'gateway', status: draining ? 'draining' : 'ready' }),
+  );
   app.use(
     '/graphql',
     express.json({ limit: '1mb', verify: verifyUtf8Body }),
@@ -130,8 +141,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
                 : error.type === 'encoding.invalid'
                   ? 'The request body is not valid UTF-8'
                   : clientError
-                  ? 'Malformed request body: send JSON'
-                  : 'Internal server error',
+                    ? 'Malformed request body: send JSON'
+                    : 'Internal server error',
             extensions: { code: clientError ? ErrorCode.BAD_USER_INPUT : ErrorCode.INTERNAL_SERVER_ERROR },
           },
         ],
@@ -144,6 +155,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     port,
     url: `http://127.0.0.1:${port}/graphql`,
     stop: async () => {
+      draining = true;
       await server.stop();
       await closeServer(httpServer);
       await rateLimiter.close();

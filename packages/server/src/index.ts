@@ -3,3 +3,4 @@ export * from './audit-trail';
 export * from './shutdown';
 export * from './listen';
 export * from './run';
+export * from './worker-health';

@@ -1,7 +1,8 @@
 /**
- * Hosts one eiso subgraph over HTTP: `/graphql` (only for requests signed by the gateway) and
- * `/health` (open, for orchestrators). Every service uses this, so signature checks, error
- * masking, body limits and draining behave the same everywhere.
+ * Hosts one eiso subgraph over HTTP: `/graphql` (only for requests signed by the gateway) and,
+ * open for orchestrators, `/health` (each dependency check), `/live` (liveness: the process
+ * answers) and `/ready` (readiness: the checks pass and the server is not draining). Every service
+ * uses this, so signature checks, error masking, body limits and draining behave the same everywhere.
  */
 import http from 'node:http';
 import express, { type Request, type Response, type NextFunction } from 'express';
@@ -34,7 +35,10 @@ export interface SubgraphHostOptions<TContext extends object> {
   production: boolean;
   /** Builds the per-request context (loaders, repositories) from the verified caller. */
   context: (scope: RequestScope) => TContext | Promise<TContext>;
-  /** Checks of the service's dependencies for `/health`; each returns true when healthy. */
+  /**
+   * Checks of the service's dependencies for `/health` and `/ready`; each returns true when
+   * healthy (a check that throws or takes longer than 2 s counts as failed).
+   */
   healthChecks?: Record<string, () => Promise<boolean>>;
   bodyLimit?: string;
   signatureMaxAgeMs?: number;
@@ -77,6 +81,16 @@ export async function startSubgraph<TContext extends object>(
     const ok = Object.values(checks).every(Boolean);
     res.status(ok ? 200 : 503).json({ service: options.name, status: ok ? 'ok' : 'degraded', checks });
   });
+  let draining = false;
+  app.get('/live', (_req, res) => {
+    res.json({ service: options.name, status: 'ok' });
+  });
+  app.get('/ready', async (_req, res) => {
+    const checks = await runHealthChecks(options.healthChecks ?? {});
+    const ready = !draining && Object.values(checks).every(Boolean);
+    const status = draining ? 'draining' : ready ? 'ready' : 'not ready';
+    res.status(ready ? 200 : 503).json({ service: options.name, status, checks });
+  });
 
   app.use(
     '/graphql',
@@ -96,6 +110,7 @@ export async function startSubgraph<TContext extends object>(
     port: boundPort,
     url: `http://127.0.0.1:${boundPort}/graphql`,
     stop: async () => {
+      draining = true;
       await apollo.stop();
       await closeServer(httpServer);
     },
@@ -153,11 +168,23 @@ function headerValue(req: Request, name: string): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function runHealthChecks(
+const CHECK_TIMEOUT_MS = 2000;
+
+/** Runs every check at once; one that throws or outlasts CHECK_TIMEOUT_MS is false (a probe never hangs). */
+export async function runHealthChecks(
   checks: Record<string, () => Promise<boolean>>,
+  timeoutMs = CHECK_TIMEOUT_MS,
 ): Promise<Record<string, boolean>> {
   const entries = await Promise.all(
-    Object.entries(checks).map(async ([name, check]) => [name, await check().catch(() => false)] as const),
+    Object.entries(checks).map(async ([name, check]) => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<boolean>((resolve) => {
+        timer = setTimeout(() => resolve(false), timeoutMs);
+      });
+      const ok = await Promise.race([check().catch(() => false), timeout]);
+      clearTimeout(timer);
+      return [name, ok === true] as const;
+    }),
   );
   return Object.fromEntries(entries);
 }

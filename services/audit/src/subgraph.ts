@@ -1,3 +1,4 @@
+import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
@@ -59,7 +60,7 @@ export async function startAuditService(config: AuditConfig, logger: Logger): Pr
           secret: config.GATEWAY_SIGNING_SECRET,
         },
       }),
-      healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
+      healthChecks: databaseChecks(dataSource),
     },
     config.AUDIT_PORT,
     config.HOST,

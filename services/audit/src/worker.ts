@@ -3,7 +3,8 @@
  * snapshot fresh and ranks every level each night (jobs/rankings.ts).
  */
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
-import { runServer } from '@eiso/server';
+import { databaseChecks } from '@eiso/db';
+import { redisCheck, runServer, startWorkerHealthFromEnv } from '@eiso/server';
 import { UnitDirectory, syncUnitDirectory } from '@eiso/directory';
 import { loadAuditConfig } from './config';
 import { createAuditDataSource } from './db/database';
@@ -54,9 +55,15 @@ runServer(
       sources,
       logger,
     });
+    const health = await startWorkerHealthFromEnv('audit-worker', config.HOST, {
+      ...databaseChecks(dataSource),
+      redis: redisCheck(redis),
+    });
+    if (health) logger.info({ port: health.port }, 'health port: /live, /ready');
     return {
       url: `queues ${config.QUEUE_PREFIX}:audit.dossier-events, ${config.QUEUE_PREFIX}:${RANKINGS_QUEUE}`,
       stop: async () => {
+        await health?.stop();
         await rankings.stop();
         await stopCompliance();
         await consumer.close();

@@ -1,3 +1,4 @@
+import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
@@ -62,7 +63,7 @@ export async function startCatalogService(
           loaders: createCatalogLoaders(queries, directory, today),
         };
       },
-      healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
+      healthChecks: databaseChecks(dataSource),
     },
     config.CATALOG_PORT,
     config.HOST,

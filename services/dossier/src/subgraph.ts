@@ -1,3 +1,4 @@
+import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
@@ -86,7 +87,7 @@ export async function startDossierService(
           loaders: createDossierLoaders(queries, directory),
         };
       },
-      healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
+      healthChecks: databaseChecks(dataSource),
     },
     config.DOSSIER_PORT,
     config.HOST,

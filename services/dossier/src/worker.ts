@@ -1,7 +1,8 @@
 /** The dossier worker: relays dossier events from the outbox, and sweeps deadlines every minute. */
 import { nationalCalendar } from '@eiso/calendar';
 import { createRedisConnection } from '@eiso/outbox';
-import { runServer } from '@eiso/server';
+import { databaseChecks } from '@eiso/db';
+import { redisCheck, runServer, startWorkerHealthFromEnv } from '@eiso/server';
 import { loadDossierConfig } from './config';
 import { createDossierDataSource } from './db/database';
 import { startDossierJobs } from './jobs/worker-jobs';
@@ -21,9 +22,15 @@ runServer(
       logger,
       sweepEveryMs: config.DEADLINE_SWEEP_INTERVAL_MS,
     });
+    const health = await startWorkerHealthFromEnv('dossier-worker', config.HOST, {
+      ...databaseChecks(dataSource),
+      redis: redisCheck(redis),
+    });
+    if (health) logger.info({ port: health.port }, 'health port: /live, /ready');
     return {
       url: `${config.REDIS_URL} (queues ${config.QUEUE_PREFIX}:*)`,
       stop: async () => {
+        await health?.stop();
         await jobs.stop();
         await redis.quit();
         await dataSource.destroy();

@@ -1,3 +1,4 @@
+import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
@@ -45,7 +46,7 @@ export async function startNotificationService(
         loaders: createDirectoryLoaders(directory),
         secretKey: webhookSealingKey(config),
       }),
-      healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
+      healthChecks: databaseChecks(dataSource),
     },
     config.NOTIFICATION_PORT,
     config.HOST,

@@ -5,7 +5,8 @@
  */
 import { keepOfficialDirectorySynced } from '@eiso/directory';
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
-import { runServer } from '@eiso/server';
+import { databaseChecks } from '@eiso/db';
+import { redisCheck, runServer, startWorkerHealthFromEnv } from '@eiso/server';
 import { loadNotificationConfig } from './config';
 import { createNotificationDataSource } from './db/database';
 import { DOSSIER_NOTIFICATIONS_CONSUMER, notifyFromDossierEvent } from './jobs/dossier-notifications';
@@ -63,9 +64,15 @@ runServer(
       config,
       logger,
     });
+    const health = await startWorkerHealthFromEnv('notification-worker', config.HOST, {
+      ...databaseChecks(dataSource),
+      redis: redisCheck(redis),
+    });
+    if (health) logger.info({ port: health.port }, 'health port: /live, /ready');
     return {
       url: `queue ${config.QUEUE_PREFIX}:notification.dossier-events`,
       stop: async () => {
+        await health?.stop();
         stopOfficialsSync();
         await consumer.close();
         await reminders.stop();

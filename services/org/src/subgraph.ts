@@ -1,3 +1,4 @@
+import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gql } from 'graphql-tag';
@@ -33,7 +34,7 @@ export async function startOrgService(config: OrgConfig, logger: Logger): Promis
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,
       context: () => ({ queries, cursors, loaders: createOrgLoaders(queries) }),
-      healthChecks: { database: async () => (await dataSource.query('SELECT 1')).length === 1 },
+      healthChecks: databaseChecks(dataSource),
     },
     config.ORG_PORT,
     config.HOST,

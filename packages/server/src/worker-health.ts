@@ -1,0 +1,73 @@
+/**
+ * A worker's optional health port. Workers serve no HTTP; with `WORKER_HEALTH_PORT` set (off by
+ * default) one answers `/live` (the process answers) and `/ready` (its database and Redis answer,
+ * and it is not stopping) for an orchestrator's probes, on `HOST`.
+ */
+import http from 'node:http';
+import { closeServer, listen } from './listen';
+import { runHealthChecks } from './subgraph-host';
+
+export interface WorkerHealth {
+  port: number;
+  stop(): Promise<void>;
+}
+
+/** The port of `WORKER_HEALTH_PORT`, or undefined when unset; a bad value stops the worker. */
+export function workerHealthPort(source: NodeJS.ProcessEnv = process.env): number | undefined {
+  const raw = source.WORKER_HEALTH_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`WORKER_HEALTH_PORT: must be a port number (0–65535), got "${raw}"`);
+  return port;
+}
+
+export async function startWorkerHealth(options: {
+  name: string;
+  port: number;
+  host?: string;
+  checks: Record<string, () => Promise<boolean>>;
+}): Promise<WorkerHealth> {
+  let stopping = false;
+  const server = http.createServer((req, res) => {
+    const send = (status: number, body: object) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ service: options.name, ...body }));
+    };
+    const path = (req.url ?? '').split('?')[0];
+    if (req.method !== 'GET') return send(405, { status: 'method not allowed' });
+    if (path === '/live') return send(200, { status: 'ok' });
+    if (path === '/ready' || path === '/health') {
+      void runHealthChecks(options.checks).then((checks) => {
+        const ready = !stopping && Object.values(checks).every(Boolean);
+        send(ready ? 200 : 503, { status: stopping ? 'draining' : ready ? 'ready' : 'not ready', checks });
+      });
+      return;
+    }
+    send(404, { status: 'not found' });
+  });
+  const port = await listen(server, options.port, options.host);
+  return {
+    port,
+    stop: async () => {
+      stopping = true;
+      await closeServer(server);
+    },
+  };
+}
+
+/** Starts the health port when `WORKER_HEALTH_PORT` is set; otherwise does nothing. */
+export async function startWorkerHealthFromEnv(
+  name: string,
+  host: string,
+  checks: Record<string, () => Promise<boolean>>,
+  source: NodeJS.ProcessEnv = process.env,
+): Promise<WorkerHealth | undefined> {
+  const port = workerHealthPort(source);
+  return port === undefined ? undefined : startWorkerHealth({ name, port, host, checks });
+}
+
+/** Redis answers: connected (not reconnecting) and a PING comes back. */
+export function redisCheck(redis: { status: string; ping(): Promise<string> }): () => Promise<boolean> {
+  return async () => redis.status === 'ready' && (await redis.ping()) === 'PONG';
+}
