@@ -49,16 +49,26 @@ export async function waitFor<T>(
   }
 }
 
-/** A throwaway Redis on its own port; `stop()` and `start()` keep the port (nothing kept on disk). */
+/**
+ * A throwaway Redis on its own port; `stop()` and `start()` keep the port. Its data lives in an
+ * append-only file fsynced at every write (as a production Redis under BullMQ must be configured),
+ * so a Redis killed and started again still holds the queues.
+ */
 export class PrivateRedis {
   private child: ChildProcess | null = null;
-  private constructor(readonly port: number) {}
+  private constructor(
+    readonly port: number,
+    private readonly dir: string,
+  ) {}
   get url(): string {
     return `redis://127.0.0.1:${this.port}`;
   }
 
   static async create(): Promise<PrivateRedis> {
-    const redis = new PrivateRedis(await freePort());
+    const redis = new PrivateRedis(
+      await freePort(),
+      mkdtempSync(path.join(os.tmpdir(), 'eiso-fault-redis-')),
+    );
     await redis.start();
     return redis;
   }
@@ -66,7 +76,22 @@ export class PrivateRedis {
   async start(): Promise<void> {
     const child = spawn(
       'redis-server',
-      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      [
+        '--port',
+        String(this.port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        this.dir,
+        '--save',
+        '',
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
       { stdio: 'ignore' },
     );
     this.child = child;
@@ -85,6 +110,11 @@ export class PrivateRedis {
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL');
     await exited;
+  }
+
+  async destroy(): Promise<void> {
+    await this.stop();
+    rmSync(this.dir, { recursive: true, force: true });
   }
 }
 
@@ -359,7 +389,7 @@ export async function startFaultStack(options: {
     stop: async () => {
       await killAll();
       await database.drop().catch(() => undefined);
-      await Promise.all([redis.stop(), pg.destroy()]);
+      await Promise.all([redis.destroy(), pg.destroy()]);
     },
   };
   try {
