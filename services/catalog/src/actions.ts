@@ -47,8 +47,11 @@ export async function approveProcess(
   const process = await ctx.loaders.processById.load(input.processId);
   if (!process) throw errors.notFound(`No process with id "${input.processId.slice(0, 64)}"`);
   const owner = await ctx.loaders.unitById.load(process.ownerUnitId);
-  if (!owner || !caller.roles.includes('LEADER') || caller.unitId !== owner.id) {
-    throw errors.forbidden(`Only a LEADER of ${owner?.code ?? 'the owning unit'} may approve its processes`);
+  // The contract's scope: a LEADER acts on their own unit and the units below it.
+  if (!owner || !caller.roles.includes('LEADER') || !owner.path.startsWith(caller.unitPath)) {
+    throw errors.forbidden(
+      `Only a LEADER of ${owner?.code ?? 'the owning unit'} or a unit above it may approve its processes`,
+    );
   }
   if (!isIsoDate(input.effectiveFrom))
     throw errors.badInput('effectiveFrom is not a calendar date', 'effectiveFrom');

@@ -68,6 +68,9 @@ export const auditResolvers = {
       args: { level: string; parentCode?: string | null; date?: string | null },
       ctx: AuditContext,
     ) => {
+      // Not in the contract's public surface: a ranking is for signed-in officials (any unit's:
+      // it compares units, published alike to all of them).
+      requireOfficial(ctx.caller);
       const [row] = await ctx.db.query(
         `SELECT day, computed_at AS "computedAt", entries FROM ranking
          WHERE level = $1 AND parent_code = $2 AND ($3::date IS NULL OR day = $3) ORDER BY day DESC LIMIT 1`,
