@@ -7,43 +7,13 @@
  * `fault tests: N passed, N failed`.
  */
 'use strict';
-const { spawnSync } = require('node:child_process');
-const fs = require('node:fs');
-const os = require('node:os');
-const path = require('node:path');
+const { runJest } = require('./run-jest.cjs');
 
-const ROOT = path.join(__dirname, '..');
-const result = path.join(os.tmpdir(), `eiso-jest-faults-${process.pid}.json`);
-const jest = require.resolve('jest/bin/jest', { paths: [ROOT] });
-const started = Date.now();
-const run = spawnSync(
-  process.execPath,
-  [
-    jest,
-    '-c',
-    path.join(ROOT, 'jest.faults.config.js'),
-    '--json',
-    `--outputFile=${result}`,
-    ...process.argv.slice(2),
-  ],
-  {
-    cwd: ROOT,
-    stdio: 'inherit',
-    env: { ...process.env, APOLLO_TELEMETRY_DISABLED: '1' },
-  },
+process.exit(
+  runJest({
+    label: 'fault tests',
+    config: 'jest.faults.config.js',
+    args: process.argv.slice(2),
+    timed: true,
+  }),
 );
-
-let passed = 0;
-let failed = 0;
-try {
-  const summary = JSON.parse(fs.readFileSync(result, 'utf8'));
-  passed = summary.numPassedTests;
-  failed = summary.numFailedTests + (summary.numRuntimeErrorTestSuites || 0);
-  fs.rmSync(result, { force: true });
-} catch {
-  process.stderr.write('eiso: jest wrote no result file\n');
-  failed = Math.max(failed, 1);
-}
-const seconds = Math.round((Date.now() - started) / 1000);
-process.stdout.write(`fault tests: ${passed} passed, ${failed} failed (${seconds} s)\n`);
-process.exit(run.status === 0 && failed === 0 ? 0 : 1);
