@@ -23,7 +23,11 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const caller: Caller = context.caller ?? { kind: 'anonymous' };
     const requestId = context.requestId ?? '';
     http.headers.set(REQUEST_ID_HEADER, requestId);
-    const signed = signCallerContext(caller, { requestId, query: request.query ?? '' }, this.secret);
+    const signed = signCallerContext(
+      caller,
+      { requestId, query: request.query ?? '', variables: request.variables },
+      this.secret,
+    );
     for (const [name, value] of Object.entries(signed)) http.headers.set(name, value);
   }
 }

@@ -1,10 +1,11 @@
 /**
  * The gateway → subgraph trust link. The gateway forwards the verified caller in `x-eiso-caller`
  * (base64url JSON) and signs it in `x-eiso-signature: t=<ms>,v1=<hex>` with HMAC-SHA256 over the
- * timestamp, the request id, the caller and a hash of the operation text. A subgraph accepts it
+ * timestamp, the request id, the caller and a hash of the operation text and its variables
+ * (canonical JSON: keys sorted, so both ends hash the same bytes). A subgraph accepts it
  * only when the HMAC matches and the timestamp is fresh (at most DEFAULT_MAX_AGE_MS old, at most
  * CLOCK_SKEW_MS ahead), so a captured header cannot be replayed later, nor pasted onto another
- * operation, another request id or another caller.
+ * operation, other variables, another request id or another caller.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { errors } from '@eiso/errors';
@@ -20,6 +21,8 @@ export const CLOCK_SKEW_MS = 2_000;
 export interface SignedRequestParts {
   requestId: string;
   query: string;
+  /** The operation's variables; absent, null and {} sign alike. */
+  variables?: unknown;
 }
 
 export function signCallerContext(
@@ -63,8 +66,24 @@ export function verifyCallerContext(
 }
 
 function hmac(secret: string, timestamp: number, request: SignedRequestParts, encodedCaller: string): string {
-  const queryHash = createHash('sha256').update(request.query).digest('hex');
+  const queryHash = createHash('sha256')
+    .update(request.query)
+    .update('\n')
+    .update(canonicalJson(request.variables ?? {}))
+    .digest('hex');
   return createHmac('sha256', secret)
     .update(`${timestamp}.${request.requestId}.${encodedCaller}.${queryHash}`)
     .digest('hex');
+}
+
+/** JSON with every object's keys sorted: the same value gives the same text on both ends. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value) ?? 'null';
 }

@@ -17,7 +17,7 @@ export async function postSignedGraphQL<T>(
     headers: {
       'content-type': 'application/json',
       'x-request-id': requestId,
-      ...signCallerContext(options.caller, { requestId, query }, options.secret),
+      ...signCallerContext(options.caller, { requestId, query, variables }, options.secret),
     },
     body: JSON.stringify({ query, variables }),
     signal: AbortSignal.timeout(options.timeoutMs ?? 30_000),

@@ -34,7 +34,8 @@ function headersOf(signed: Record<string, string>) {
 /** Signs `payload` the way the gateway does, without going through the typed signer. */
 function signRaw(payload: unknown, req = request, secret = SECRET, now = NOW) {
   const caller = Buffer.from(JSON.stringify(payload)).toString('base64url');
-  const queryHash = createHash('sha256').update(req.query).digest('hex');
+  // The operation hash covers the query and its variables (none here: `{}`).
+  const queryHash = createHash('sha256').update(`${req.query}\n{}`).digest('hex');
   const mac = createHmac('sha256', secret)
     .update(`${now}.${req.requestId}.${caller}.${queryHash}`)
     .digest('hex');
@@ -108,6 +109,21 @@ describe('verifyCallerContext refuses with UNAUTHENTICATED', () => {
     expectRefused(() => verify(good, { ...request, query: '{ me { id roles } }' }));
   });
 
+  it('when the variables differ from those signed (keys in another order sign alike)', () => {
+    const signed = { ...request, variables: { id: 'a', input: { first: 5, after: null } } };
+    const headers = headersOf(signCallerContext(official, signed, SECRET, NOW));
+    const reordered = { ...request, variables: { input: { after: null, first: 5 }, id: 'a' } };
+    expect(verify(headers, reordered)).toEqual(official);
+    expectRefused(() =>
+      verify(headers, { ...request, variables: { id: 'b', input: { first: 5, after: null } } }),
+    );
+    expectRefused(() => verify(headers, request));
+    // No variables, null and {} are the same request.
+    const bare = headersOf(signCallerContext(official, request, SECRET, NOW));
+    expect(verify(bare, { ...request, variables: {} })).toEqual(official);
+    expect(verify(bare, { ...request, variables: null })).toEqual(official);
+  });
+
   it('when the signature was made for another request id', () => {
     expectRefused(() => verify(good, { ...request, requestId: 'req-2' }));
   });
@@ -179,7 +195,7 @@ describe('verifyCallerContext refuses with UNAUTHENTICATED', () => {
   });
 
   it('when a correctly signed caller header is not JSON', () => {
-    const queryHash = createHash('sha256').update(request.query).digest('hex');
+    const queryHash = createHash('sha256').update(`${request.query}\n{}`).digest('hex');
     const caller = Buffer.from('{not json').toString('base64url');
     const mac = createHmac('sha256', SECRET)
       .update(`${NOW}.${request.requestId}.${caller}.${queryHash}`)

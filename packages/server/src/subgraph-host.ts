@@ -134,7 +134,7 @@ function gatewaySignatureCheck(options: SubgraphHostOptions<object>) {
     try {
       const caller = verifyCallerContext(
         { caller: headerValue(req, CALLER_HEADER), signature: headerValue(req, SIGNATURE_HEADER) },
-        { requestId: headerValue(req, REQUEST_ID_HEADER) ?? '', query },
+        { requestId: headerValue(req, REQUEST_ID_HEADER) ?? '', query, variables: operationVariables(req) },
         options.signingSecret,
         { maxAgeMs: options.signatureMaxAgeMs },
       );
@@ -161,6 +161,19 @@ function operationText(req: Request): string {
   if (body && typeof body.query === 'string') return body.query;
   const fromUrl = (req.query as Record<string, unknown>).query;
   return typeof fromUrl === 'string' ? fromUrl : '';
+}
+
+/** The variables as sent: the JSON body's, or a GET's `variables` parameter (JSON text). */
+function operationVariables(req: Request): unknown {
+  const body = req.body as { query?: unknown; variables?: unknown } | undefined;
+  if (body && typeof body.query === 'string') return body.variables;
+  const fromUrl = (req.query as Record<string, unknown>).variables;
+  if (typeof fromUrl !== 'string') return undefined;
+  try {
+    return JSON.parse(fromUrl);
+  } catch {
+    return fromUrl;
+  }
 }
 
 function headerValue(req: Request, name: string): string | undefined {
