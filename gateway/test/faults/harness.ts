@@ -350,6 +350,10 @@ export async function startFaultStack(options: {
   }
   // Replicas sync quickly, so a restarted subgraph or worker is back in seconds.
   env.REPLICA_STARTUP_TIMEOUT_MS = '60000';
+  // The faults under test are crashes and outages; the gateway's rate limits (their own tests in
+  // gateway/test/limits.e2e.test.ts) would otherwise refuse the load from this one address.
+  env.RATE_LIMIT_PER_ADDRESS = '1000000';
+  env.RATE_LIMIT_PER_OFFICIAL = '1000000';
   const services: FaultStack['services'] = {};
   const gateways: Proc[] = [];
   const gatewayUrls: string[] = [];

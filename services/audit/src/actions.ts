@@ -251,6 +251,9 @@ export async function addCorrectiveAction(
   if (!isIsoDate(input.dueOn)) throw errors.badInput('dueOn is not a calendar date', 'dueOn');
   if (input.dueOn < ctx.today) throw errors.badInput('dueOn is in the past', 'dueOn');
   return ctx.db.transaction(async (m) => {
+    // The nonconformity first: inserting the action takes a key-share lock on it, and two such
+    // transactions then asking refreshNonconformity's FOR UPDATE would deadlock each other.
+    await lockNonconformity(m, nc.id);
     const [action] = await m.query(
       `INSERT INTO corrective_action (nonconformity_id, description, root_cause, owner_id, due_on)
        VALUES ($1, $2, $3, $4, $5) RETURNING ${ACTION_COLUMNS}`,
@@ -280,6 +283,7 @@ export async function completeCorrectiveAction(
   const completedOn = pastDate(ctx, input.completedOn, 'completedOn');
   const note = input.note?.trim() ? text(input.note, 'note', 4000) : null;
   return ctx.db.transaction(async (m) => {
+    await lockNonconformity(m, nc.id);
     const [[done]] = await m.query(
       `UPDATE corrective_action SET status = $2, completed_on = $3, note = $4 WHERE id = $1 AND status = 'OPEN'
        RETURNING ${ACTION_COLUMNS}`,
@@ -325,6 +329,11 @@ export async function recordManagementReview(
  * Re-derives a nonconformity's status from its actions (domain/nonconformity.ts); the change that
  * closes it writes `nonconformity.closed` to the outbox.
  */
+/** Serializes the changes to one nonconformity's actions (taken before touching them). */
+async function lockNonconformity(m: EntityManager, id: string): Promise<void> {
+  await m.query(`SELECT 1 FROM nonconformity WHERE id = $1 FOR UPDATE`, [id]);
+}
+
 export async function refreshNonconformity(m: EntityManager, id: string): Promise<void> {
   const [before]: { status: string; unitPath: string; source: string }[] = await m.query(
     `SELECT status, unit_path AS "unitPath", source FROM nonconformity WHERE id = $1 FOR UPDATE`,

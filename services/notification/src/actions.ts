@@ -4,6 +4,7 @@ import type { DirectoryUnit } from '@eiso/directory';
 import { errors } from '@eiso/errors';
 import { checkFirst, toConnection } from '@eiso/graphql';
 import type { NotificationContext } from './context';
+import { hostAllowed } from './domain/addresses';
 import { sealSecret, unknownEvents } from './domain/events';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -37,6 +38,9 @@ export async function createWebhookSubscription(
   }
   if (!['http:', 'https:'].includes(url.protocol) || input.url.length > 2000)
     throw errors.badInput('url must be an http(s) URL', 'url');
+  // Names are checked again at each delivery, where they are resolved (jobs/webhook-post.ts).
+  if (!hostAllowed(url.hostname, ctx.webhookPrivateAddresses))
+    throw errors.badInput('url must be a public address (not loopback, private or link-local)', 'url');
   const events = [...new Set(input.events.map((e) => e.trim()))];
   if (events.length === 0) throw errors.badInput('Name at least one event, or "*" for all', 'events');
   const unknown = unknownEvents(events);

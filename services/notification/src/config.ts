@@ -1,3 +1,4 @@
+import type { PrivateAddressPolicy } from './domain/addresses';
 import { DEV_DEFAULTS, env, loadConfig, loadServerConfig, z } from '@eiso/config';
 
 const databaseEnv = () => ({
@@ -34,6 +35,13 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
 /** The key that seals webhook signing secrets: WEBHOOK_SECRET_KEY, else the gateway signing secret. */
 export const webhookSealingKey = (config: { WEBHOOK_SECRET_KEY?: string; GATEWAY_SIGNING_SECRET: string }) =>
   config.WEBHOOK_SECRET_KEY ?? config.GATEWAY_SIGNING_SECRET;
+/** Loopback is for development (front-ends on localhost); production reaches public addresses only unless told. */
+export const webhookPrivateAddresses = (config: {
+  NODE_ENV: string;
+  WEBHOOK_PRIVATE_ADDRESSES?: PrivateAddressPolicy;
+}): PrivateAddressPolicy =>
+  config.WEBHOOK_PRIVATE_ADDRESSES ?? (config.NODE_ENV === 'production' ? 'none' : 'loopback');
+
 /**
  * Webhook and e-mail delivery (README "Configuration"). Tries are exponential with full jitter:
  * try n waits a random time up to min(WEBHOOK_BACKOFF_MAX_MS, WEBHOOK_BACKOFF_BASE_MS × 2^(n-1));
@@ -42,6 +50,8 @@ export const webhookSealingKey = (config: { WEBHOOK_SECRET_KEY?: string; GATEWAY
  */
 const deliveryEnv = () => ({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(8),
+  /** Which private addresses webhooks may reach: none, loopback, all (default: none in production, else loopback). */
+  WEBHOOK_PRIVATE_ADDRESSES: z.enum(['none', 'loopback', 'all']).optional(),
   WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(1).default(60_000),
   WEBHOOK_BACKOFF_MAX_MS: z.coerce.number().int().min(1).default(3_600_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { PrivateAddressPolicy } from './domain/addresses';
 import type { DirectoryLoaders } from '@eiso/directory';
 import type { CursorCodec } from '@eiso/graphql';
 import type { RequestScope } from '@eiso/server';
@@ -9,4 +10,6 @@ export interface NotificationContext extends RequestScope {
   loaders: DirectoryLoaders;
   /** Encrypts webhook secrets at rest (derived from the service's secret configuration). */
   secretKey: string;
+  /** Which private addresses a subscription may name (WEBHOOK_PRIVATE_ADDRESSES). */
+  webhookPrivateAddresses: PrivateAddressPolicy;
 }

@@ -10,3 +10,5 @@ export * from './jobs/email';
 export * from './jobs/delivery-jobs';
 export * from './domain/reminders';
 export * from './jobs/reminders';
+export * from './domain/addresses';
+export * from './jobs/webhook-post';

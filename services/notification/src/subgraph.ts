@@ -6,7 +6,7 @@ import { createDirectoryLoaders, keepUnitDirectorySynced, UnitDirectory } from '
 import { CursorCodec } from '@eiso/graphql';
 import type { Logger } from '@eiso/logging';
 import { startSubgraph, type RunningSubgraph } from '@eiso/server';
-import { webhookSealingKey, type NotificationConfig } from './config';
+import { webhookPrivateAddresses, webhookSealingKey, type NotificationConfig } from './config';
 import type { NotificationContext } from './context';
 import { createNotificationDataSource } from './db/database';
 import { notificationResolvers } from './resolvers';
@@ -45,6 +45,7 @@ export async function startNotificationService(
         cursors,
         loaders: createDirectoryLoaders(directory),
         secretKey: webhookSealingKey(config),
+        webhookPrivateAddresses: webhookPrivateAddresses(config),
       }),
       healthChecks: databaseChecks(dataSource),
     },

@@ -22,8 +22,9 @@ import type { Redis } from 'ioredis';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@eiso/logging';
 import type { EisoEvent } from '@eiso/outbox';
-import { webhookSealingKey, type NotificationConfig } from '../config';
+import { webhookPrivateAddresses, webhookSealingKey, type NotificationConfig } from '../config';
 import { openSecret } from '../domain/events';
+import { ForbiddenAddressError, postWebhook } from './webhook-post';
 import { ancestorPaths, backoffDelay, isWebhookEvent, signBody, webhookBody } from '../domain/webhooks';
 
 /** The consumer name under which audit events are applied for webhooks (applied_event). */
@@ -137,8 +138,8 @@ export async function deliverOnce(
   let statusCode: number | null = null;
   let error: string;
   try {
-    const response = await fetch(row.url, {
-      method: 'POST',
+    // A redirect is not followed (it could point anywhere): it counts as a failed try.
+    statusCode = await postWebhook(row.url, row.body, {
       headers: {
         'content-type': 'application/json',
         'user-agent': 'eiso-webhooks/1',
@@ -146,25 +147,21 @@ export async function deliverOnce(
         'x-eiso-delivery': row.id,
         'x-eiso-signature': signBody(row.body, secret),
       },
-      body: row.body,
-      // A redirect is not followed (it could point anywhere): it counts as a failed try.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(config.WEBHOOK_TIMEOUT_MS),
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      privateAddresses: webhookPrivateAddresses(config),
     });
-    statusCode = response.status;
-    // The answer's body is not needed; releasing it frees the connection.
-    await response.body?.cancel().catch(() => undefined);
-    if (response.status >= 200 && response.status < 300) {
+    if (statusCode >= 200 && statusCode < 300) {
       await finish(db, id, 'DELIVERED', statusCode, null);
       return 'DELIVERED';
     }
-    error = `HTTP ${response.status}`;
+    error = `HTTP ${statusCode}`;
   } catch (e) {
-    const err = e as Error & { cause?: { code?: string; message?: string } };
-    error =
-      err.name === 'TimeoutError'
-        ? `no answer within ${config.WEBHOOK_TIMEOUT_MS} ms`
-        : `${err.message}${err.cause ? `: ${err.cause.code ?? err.cause.message}` : ''}`;
+    const err = e as Error & { code?: string };
+    if (err instanceof ForbiddenAddressError) {
+      await finish(db, id, 'DEAD', null, err.message);
+      return 'DEAD';
+    }
+    error = `${err.message}${err.code && !err.message.includes(err.code) ? `: ${err.code}` : ''}`;
   }
   const attempts = row.attempts + 1;
   if (attempts >= config.WEBHOOK_MAX_ATTEMPTS) {
