@@ -1,7 +1,7 @@
 /**
  * Redis down during 1,000 dossier mutations: the private Redis is killed after the first mutations
- * and kept down for REDIS_OUTAGE_MS (30 s by default; the issue's "a minute" is this, shortened to
- * keep the suite short — set REDIS_OUTAGE_MS=60000 for the full minute). Every mutation commits
+ * and kept down for REDIS_OUTAGE_MS (a minute by default, as the issue asks; shorter with
+ * REDIS_OUTAGE_MS when trying things). Every mutation commits
  * (each writes its events to the outbox in PostgreSQL, not to Redis); the workers live through the
  * outage; once Redis is back every event is relayed and applied once by each consumer, and every
  * notification made once.
@@ -9,7 +9,7 @@
 import { startFaultStack, type FaultStack, type Proc } from './harness';
 import { prepareDossierLoad, runDossierLoad, settledLedger, type DossierLoad } from './support';
 
-const OUTAGE_MS = Number(process.env.REDIS_OUTAGE_MS ?? 30_000);
+const OUTAGE_MS = Number(process.env.REDIS_OUTAGE_MS ?? 60_000);
 const DOSSIERS = 500;
 
 let stack: FaultStack;

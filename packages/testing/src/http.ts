@@ -31,7 +31,10 @@ export function postSigned<T = Record<string, unknown>>(
   secret: string,
   requestId = 'test-request-0001',
 ): Promise<GraphQLResponse<T>> {
-  const headers = { 'x-request-id': requestId, ...signCallerContext(caller, { requestId, query }, secret) };
+  const headers = {
+    'x-request-id': requestId,
+    ...signCallerContext(caller, { requestId, query, variables }, secret),
+  };
   return postGraphQL<T>(url, query, variables, headers);
 }
 

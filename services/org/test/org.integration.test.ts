@@ -82,6 +82,18 @@ describe('requests that the gateway did not sign', () => {
     expect(errorCodes(response)).toEqual(['UNAUTHENTICATED']);
   });
 
+  it('are refused when a valid signature is sent with other variables', async () => {
+    const byCode = 'query($code: String!) { unit(code: $code) { id } }';
+    const signedFor = { requestId: 'r-00000006', query: byCode, variables: { code: '22' } };
+    const headers = {
+      ...signCallerContext(SYSTEM, signedFor, env.GATEWAY_SIGNING_SECRET),
+      'x-request-id': 'r-00000006',
+    };
+    expect((await postGraphQL(org.url, byCode, { code: '22' }, headers)).errors).toBeUndefined();
+    const other = await postGraphQL(org.url, byCode, { code: '96' }, headers);
+    expect(errorCodes(other)).toEqual(['UNAUTHENTICATED']);
+  });
+
   it('leave /health open', async () => {
     const response = await fetch(org.url.replace('/graphql', '/health'));
     expect(response.status).toBe(200);
