@@ -10,18 +10,10 @@
  * steps, ISO_SECRETARY and AUDITOR work the QMS; SYSTEM_ADMIN (or UNIT_ADMIN within the unit)
  * imports dossiers and registers legal changes.
  */
+import { ROLES as OFFICIAL_ROLES } from '@eiso/auth';
 
-export const ROLES = [
-  'anonymous',
-  'RECEIVER',
-  'HANDLER',
-  'LEADER',
-  'ISO_SECRETARY',
-  'AUDITOR',
-  'UNIT_ADMIN',
-  'MINISTRY_VIEWER',
-  'SYSTEM_ADMIN',
-] as const;
+/** The callers of the table: no sign-in, then each of eiso's roles. */
+export const ROLES = ['anonymous', ...OFFICIAL_ROLES] as const;
 export type CallerRole = (typeof ROLES)[number];
 
 /**
