@@ -16,7 +16,7 @@ let handlerToken: string;
 beforeAll(async () => {
   stack = await startEisoStack({ services: ['org', 'catalog'] });
   handlerToken = await cliToken('handler.22');
-}, 120_000);
+}, 300_000);
 
 afterAll(() => stack?.stop());
 

@@ -47,6 +47,14 @@ export function testEnv(databaseUrl: string): StackEnv {
     DOSSIER_PORT: '0',
     AUDIT_PORT: '0',
     NOTIFICATION_PORT: '0',
+    // A subgraph a test does not start is unreachable (port 9, discard), never whatever happens to
+    // listen on its development port (a `pnpm start` on the same machine).
+    ...Object.fromEntries(
+      ['ORG', 'CATALOG', 'DOSSIER', 'AUDIT', 'NOTIFICATION'].map((s) => [
+        `${s}_URL`,
+        'http://127.0.0.1:9/graphql',
+      ]),
+    ),
   };
 }
 
