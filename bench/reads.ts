@@ -5,17 +5,24 @@
  *
  *   pnpm bench            # against http://localhost:4000/graphql
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { addDays, todayInVietnam } from '@eiso/calendar';
 import { operation } from '@eiso/contract';
 import { devTokenFor } from '@eiso/org';
+import {
+  DATASET,
+  QUICK,
+  load,
+  loadNote,
+  machine,
+  machineLabel,
+  postgresVersion,
+  saveResult,
+} from './support';
 
 const GATEWAY = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/eiso';
 const WARMUP = 20;
-const RUNS = 200;
+const RUNS = QUICK ? 100 : 200;
 
 async function measure(name: string, query: string, variables: Record<string, unknown>, token: string) {
   const ask = async () => {
@@ -44,6 +51,7 @@ async function measure(name: string, query: string, variables: Record<string, un
 }
 
 async function main(): Promise<void> {
+  const started = load();
   const token = await devTokenFor('viewer.BKHCN', { DATABASE_URL });
   const year = Number(todayInVietnam().slice(0, 4));
   const results = [
@@ -65,21 +73,30 @@ async function main(): Promise<void> {
       token,
     ),
   ];
+  const finished = load();
+  const m = machine();
+  m.postgres = await postgresVersion();
+  const note = loadNote(started, finished);
   const result = {
     benchmark: 'Read latency of contract operations through @apollo/gateway, sequential, after warm-up',
+    mode: QUICK ? 'quick' : 'full',
     date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      model: os.cpus()[0]?.model,
-      memoryGiB: Math.round(os.totalmem() / 2 ** 30),
-      node: process.version,
-    },
-    dataset: 'the seeded demo country (pnpm start): 12,016 units, 10,000 dossiers',
+    machine: m,
+    dataset: DATASET,
+    load: { started, finished, note },
     results,
   };
-  console.log(JSON.stringify(result, null, 2));
-  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
-  writeFileSync(path.join(__dirname, 'results', 'reads.json'), `${JSON.stringify(result, null, 2)}\n`);
+  saveResult('reads', result, {
+    figures: results
+      .map((r) => `${r.operation.split(' ')[0]} p50 ${r.ms.p50} p95 ${r.ms.p95} p99 ${r.ms.p99} ms`)
+      .join('; '),
+    target: 'p95 < 100 ms',
+    machine: machineLabel(m),
+    versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
+    dataset: DATASET,
+    date: result.date.slice(0, 10),
+    load: `${QUICK ? 'quick; ' : ''}${note.startsWith('UNDER') ? `UNDER LOAD (loadavg ${started.loadavg1m}→${finished.loadavg1m})` : `quiet (loadavg ${started.loadavg1m})`}`,
+  });
 }
 
 main().catch((error: unknown) => {

@@ -7,6 +7,7 @@
  *   start              everything in one terminal (also `pnpm start`)
  *   compose            rewrite gateway/supergraph.graphql from the subgraphs' schemas
  *   run <task>         run a worker's job now (rankings: every level's ranking for today)
+ *   generate           a national year of dossiers by COPY into a seeded database (docs/scaling.md)
  *
  * Messages go to stderr, so stdout carries only what a command is asked for.
  */
@@ -15,6 +16,8 @@ import { findTask, SERVICES, taskNames } from './services';
 import { UnknownOfficialError } from '@eiso/org';
 import { devTokenFor, UsageError } from './token';
 import { runningStack, start } from './start';
+import { generate, GENERATE_USAGE } from './generate';
+import { GenerateError } from '@eiso/dossier';
 
 const say = (message: string) => process.stderr.write(`eiso: ${message}\n`);
 const urls = () => ({
@@ -27,7 +30,9 @@ const USAGE = `usage: eiso <command>
   migrate            apply pending migrations of every service
   seed               migrate, then seed the demo country where empty
   start              start everything (database, Redis, subgraphs, gateway)
-  run <task>         run a worker's job now against the running system (${taskNames().join(', ')})`;
+  run <task>         run a worker's job now against the running system (${taskNames().join(', ')})
+  generate           a national year of dossiers in a seeded database (--dossiers N, default 10,000,000)
+                     ${GENERATE_USAGE}`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -54,6 +59,9 @@ async function main(argv: string[]): Promise<void> {
       say(`${found.service.name}: ${await found.task(env(), { progress: say })}`);
       return;
     }
+    case 'generate':
+      await generate(args, env() as NodeJS.ProcessEnv & { DATABASE_URL: string }, say);
+      return;
     default:
       throw new UsageError(USAGE);
   }
@@ -85,7 +93,8 @@ main(process.argv.slice(2)).then(
     if (process.argv[2] !== 'start') process.exit(0);
   },
   (error: unknown) => {
-    const usage = error instanceof UsageError || error instanceof UnknownOfficialError;
+    const usage =
+      error instanceof UsageError || error instanceof UnknownOfficialError || error instanceof GenerateError;
     say(
       usage ? (error as Error).message : `failed: ${error instanceof Error ? error.message : String(error)}`,
     );

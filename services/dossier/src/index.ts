@@ -9,3 +9,5 @@ export * from './jobs/sweep';
 export * from './jobs/digest';
 export * from './jobs/worker-jobs';
 export { createDossierDataSource } from './db/database';
+export { generateNationalYear, GenerateError, DEFAULT_GENERATE_DOSSIERS } from './generate';
+export type { GenerateOptions, GenerateResult } from './generate';

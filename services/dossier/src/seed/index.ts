@@ -69,7 +69,8 @@ export function sampleUnits(all: DirectoryUnit[]): DirectoryUnit[] {
   return chosen;
 }
 
-async function seedProcedures(db: DataSource): Promise<SeedProcedure[]> {
+/** The catalog replica as the planners read it: procedures with their process versions and targets. */
+export async function seedProcedures(db: Pick<DataSource, 'query'>): Promise<SeedProcedure[]> {
   const procedures: Omit<SeedProcedure, 'versions' | 'targets'>[] = await db.query(
     `SELECT id, code, level, authority, statutory_days::float8 AS "statutoryDays", fee FROM catalog_procedure`,
   );

@@ -115,12 +115,16 @@ export function planDemoDossiers(input: {
     const process = processInForce(unit.path, day, procedure.versions);
     if (!process) continue;
     const days = daysAllowed(unit.path, procedure.statutoryDays, procedure.targets);
-    dossiers.push(plan(random, input, unit, procedure, process, receivedAt, days));
+    dossiers.push(planDossier(random, input, unit, procedure, process, receivedAt, days));
   }
   return dossiers;
 }
 
-function plan(
+/**
+ * One dossier's life from its receipt (steps, status, return, feedback), drawn from `random`; also
+ * what `eiso generate` plans a national year with.
+ */
+export function planDossier(
   random: Random,
   input: { officials: Map<string, UnitOfficials>; calendar: WorkingCalendar; now: Date },
   unit: DirectoryUnit,
