@@ -1,0 +1,287 @@
+/**
+ * What every benchmark of bench/ shares: the machine and its load (so figures taken on a busy
+ * machine say so), the results file and the README's table row, autocannon's figures, the eiso
+ * processes of the running system and their memory, and PostgreSQL's transaction counters.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, readdirSync, readlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type autocannon from 'autocannon';
+import { Client } from 'pg';
+
+export const QUICK = process.argv.includes('--quick') || process.env.BENCH_QUICK === '1';
+export const GATEWAY_URL = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
+export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/eiso';
+export const DATASET =
+  process.env.BENCH_DATASET ?? 'the seeded demo country (pnpm start): 12,016 units, ~10,000 dossiers';
+
+export function machine() {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model,
+    memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    postgres: undefined as string | undefined,
+  };
+}
+
+/** The load average at a moment: on 2 cores, anything much over 2 means the figures are shared. */
+export function load(): { loadavg1m: number; loadavg5m: number; loadavg15m: number; cpus: number } {
+  const [one, five, fifteen] = os.loadavg().map((x) => Math.round(x * 100) / 100);
+  return { loadavg1m: one, loadavg5m: five, loadavg15m: fifteen, cpus: os.cpus().length };
+}
+
+/** A note for a result: whether other work shared the machine while it was measured. */
+export function loadNote(before: ReturnType<typeof load>, after: ReturnType<typeof load>): string {
+  const worst = Math.max(before.loadavg1m, after.loadavg1m);
+  const extra = process.env.BENCH_NOTE ? ` ${process.env.BENCH_NOTE}` : '';
+  return worst > before.cpus * 0.75
+    ? `UNDER LOAD: 1-minute load average ${before.loadavg1m} before, ${after.loadavg1m} after on ${before.cpus} cores; other work shared the machine, so latencies are pessimistic and ratios within one run are the figures to trust.${extra}`
+    : `quiet machine: 1-minute load average ${before.loadavg1m} before, ${after.loadavg1m} after on ${before.cpus} cores.${extra}`;
+}
+
+export async function postgresVersion(): Promise<string | undefined> {
+  const client = new Client({ connectionString: DATABASE_URL });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ server_version: string }>('SHOW server_version');
+    return rows[0]?.server_version;
+  } catch {
+    return undefined;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+export function packageVersion(name: string): string | undefined {
+  try {
+    const file = require.resolve(`${name}/package.json`, { paths: [__dirname] });
+    return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+  } catch {
+    // Packages whose exports hide package.json: walk up from their entry point.
+    try {
+      let dir = path.dirname(require.resolve(name, { paths: [__dirname] }));
+      for (let i = 0; i < 6; i++) {
+        try {
+          const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+            name?: string;
+            version: string;
+          };
+          if (pkg.name === name) return pkg.version;
+        } catch {
+          // not here
+        }
+        dir = path.dirname(dir);
+      }
+    } catch {
+      // not installed
+    }
+    return undefined;
+  }
+}
+
+/** Writes bench/results/<name>.json and replaces the benchmark's row of bench/README.md's table. */
+export function saveResult(name: string, result: Record<string, unknown>, row: ReadmeRow): void {
+  console.log(JSON.stringify(result, null, 2));
+  mkdirSync(path.join(__dirname, 'results'), { recursive: true });
+  writeFileSync(path.join(__dirname, 'results', `${name}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  updateReadmeRow(name, row);
+}
+
+export interface ReadmeRow {
+  figures: string;
+  target: string;
+  machine: string;
+  versions: string;
+  dataset: string;
+  date: string;
+  load: string;
+}
+
+const TABLE_START = '<!-- results:start -->';
+const TABLE_END = '<!-- results:end -->';
+const HEADER = [
+  '| benchmark | figures | target | machine | versions | dataset | date | load |',
+  '| --------- | ------- | ------ | ------- | -------- | ------- | ---- | ---- |',
+];
+
+function updateReadmeRow(name: string, row: ReadmeRow): void {
+  const file = path.join(__dirname, 'README.md');
+  const text = readFileSync(file, 'utf8');
+  const start = text.indexOf(TABLE_START);
+  const end = text.indexOf(TABLE_END);
+  if (start < 0 || end < start) return;
+  const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const lines = text
+    .slice(start + TABLE_START.length, end)
+    .split('\n')
+    .filter((l) => l.startsWith('| `'));
+  const mine = `| \`${name}\` | ${[row.figures, row.target, row.machine, row.versions, row.dataset, row.date, row.load].map(cell).join(' | ')} |`;
+  const others = lines.filter((l) => !l.startsWith(`| \`${name}\` |`));
+  const rows = [...others, mine].sort();
+  writeFileSync(
+    file,
+    `${text.slice(0, start + TABLE_START.length)}\n${[...HEADER, ...rows].join('\n')}\n${text.slice(end)}`,
+  );
+}
+
+export function machineLabel(m: ReturnType<typeof machine>): string {
+  return `${m.cpus} × ${m.model ?? 'cpu'}, ${m.memoryGiB} GiB`;
+}
+
+/** autocannon's figures, trimmed to what the tables show. */
+export function figures(r: autocannon.Result) {
+  return {
+    requestsPerSecond: Math.round(r.requests.average * 10) / 10,
+    ms: { p50: r.latency.p50, p95: percentile(r, 95), p99: r.latency.p99, max: r.latency.max },
+    requests: r.requests.total,
+    non2xx: r.non2xx,
+    errors: r.errors,
+    timeouts: r.timeouts,
+    durationSeconds: r.duration,
+  };
+}
+
+// autocannon reports p97.5 and p99 but not p95: interpolate from its histogram percentiles.
+function percentile(r: autocannon.Result, p: 95): number {
+  const l = r.latency as unknown as Record<string, number>;
+  if (typeof l[`p${p}`] === 'number') return l[`p${p}`];
+  const p90 = l.p90;
+  const p97 = l.p97_5;
+  return Math.round((p90 + ((p - 90) / 7.5) * (p97 - p90)) * 10) / 10;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The processes of the running system
+
+export interface EisoProcess {
+  pid: number;
+  name: string;
+}
+
+/**
+ * The processes of the system serving GATEWAY_URL: the one listening on its port, its parent (the
+ * `eiso start` supervisor) and the supervisor's children that run `src/main.ts` or `src/worker.ts`
+ * (subgraphs, gateway, workers), named from their directory under services/ or gateway/.
+ */
+export function eisoProcesses(gatewayUrl = GATEWAY_URL): EisoProcess[] {
+  const port = Number(new URL(gatewayUrl).port || 80);
+  const gatewayPid = listeningPid(port);
+  if (!gatewayPid) return [];
+  const supervisor = parentOf(gatewayPid);
+  const isEiso = (pid: number) => /src\/(main|worker)\.ts/.test(cmdline(pid));
+  const found: EisoProcess[] = [];
+  if (supervisor && isEiso(supervisor)) found.push({ pid: supervisor, name: 'supervisor (eiso start)' });
+  const children = supervisor && isEiso(supervisor) ? childrenOf(supervisor) : [gatewayPid];
+  for (const pid of children) {
+    if (!isEiso(pid)) continue;
+    found.push({ pid, name: processName(pid) });
+  }
+  return found;
+}
+
+export function processName(pid: number): string {
+  let cwd = '';
+  try {
+    cwd = readlinkSync(`/proc/${pid}/cwd`);
+  } catch {
+    // gone
+  }
+  const dir = path.basename(cwd) || `pid ${pid}`;
+  return /src\/worker\.ts/.test(cmdline(pid)) ? `${dir} worker` : dir;
+}
+
+function cmdline(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ');
+  } catch {
+    return '';
+  }
+}
+
+function parentOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined;
+  }
+}
+
+function childrenOf(parent: number): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => parentOf(pid) === parent);
+}
+
+function listeningPid(port: number): number | undefined {
+  try {
+    const out = execFileSync('ss', ['-Hltnp', `sport = :${port}`], { encoding: 'utf8' });
+    const match = /pid=(\d+)/.exec(out);
+    return match ? Number(match[1]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** VmRSS and VmHWM (the peak since the process started) of a process, in MiB. */
+export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } | undefined {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? NaN);
+    return { rssMiB: Math.round(kib('VmRSS') / 1024), hwmMiB: Math.round(kib('VmHWM') / 1024) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Samples the resident memory of some processes every 250 ms until stopped: the peak under a load. */
+export function sampleMemory(processes: EisoProcess[]) {
+  const peak = new Map<number, number>();
+  const sample = () => {
+    for (const p of processes) {
+      const m = memoryOf(p.pid);
+      if (m) peak.set(p.pid, Math.max(peak.get(p.pid) ?? 0, m.rssMiB));
+    }
+  };
+  sample();
+  const timer = setInterval(sample, 250);
+  return () => {
+    clearInterval(timer);
+    sample();
+    const rows = processes.map((p) => ({
+      process: p.name,
+      pid: p.pid,
+      peakRssDuringLoadMiB: peak.get(p.pid) ?? null,
+      vmHwmMiB: memoryOf(p.pid)?.hwmMiB ?? null,
+    }));
+    return {
+      processes: rows,
+      totalPeakRssMiB: rows.reduce((sum, r) => sum + (r.peakRssDuringLoadMiB ?? 0), 0),
+      target: { allProcessesUnderMiB: 1536 },
+    };
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL's statistics
+
+/** Committed and rolled-back transactions of a database so far (pg_stat_database). */
+export async function databaseTransactions(client: Client, database: string): Promise<number> {
+  const { rows } = await client.query<{ n: string }>(
+    'SELECT xact_commit + xact_rollback AS n FROM pg_stat_database WHERE datname = $1',
+    [database],
+  );
+  return Number(rows[0]?.n ?? 0);
+}
+
+/**
+ * A backend hands its counters to the shared statistics when it goes idle, at most once a second,
+ * else within PGSTAT_IDLE_INTERVAL (10 s): wait that long before reading them.
+ */
+export const STATS_FLUSH_MS = 11_000;
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
