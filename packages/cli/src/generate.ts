@@ -1,0 +1,117 @@
+/**
+ * `eiso generate --dossiers N [--seed S] [--year YYYY] [--replace] [--json FILE]`: a national year
+ * of dossiers in the database at DATABASE_URL (see docs/scaling.md). Progress goes to stderr; with
+ * `--json FILE` the figures (machine, versions, N, seconds, rows/s, load average) are written to FILE.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from 'pg';
+import { DEFAULT_GENERATE_DOSSIERS, generateNationalYear, type GenerateResult } from '@eiso/dossier';
+import { UsageError } from './token';
+
+export const GENERATE_USAGE =
+  'usage: eiso generate [--dossiers N] [--seed S] [--year YYYY] [--replace] [--json FILE]';
+
+export interface GenerateArguments {
+  dossiers: number;
+  seed: number;
+  year?: number;
+  replace: boolean;
+  json?: string;
+}
+
+export function parseGenerateArguments(args: string[]): GenerateArguments {
+  const parsed: GenerateArguments = { dossiers: DEFAULT_GENERATE_DOSSIERS, seed: 1, replace: false };
+  for (let i = 0; i < args.length; i++) {
+    const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`${flag} needs a value\n${GENERATE_USAGE}`);
+      return v;
+    };
+    const integer = (v: string, min: number) => {
+      const n = Number(v.replace(/[_,]/g, ''));
+      if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`${flag}: not an integer ≥ ${min}: ${v}`);
+      return n;
+    };
+    if (flag === '--dossiers') parsed.dossiers = integer(value(), 1);
+    else if (flag === '--seed') parsed.seed = integer(value(), 0);
+    else if (flag === '--year') parsed.year = integer(value(), 2000);
+    else if (flag === '--json') parsed.json = value();
+    else if (flag === '--replace') parsed.replace = true;
+    else throw new UsageError(GENERATE_USAGE);
+  }
+  return parsed;
+}
+
+export async function generate(
+  args: string[],
+  env: NodeJS.ProcessEnv & { DATABASE_URL: string },
+  say: (message: string) => void,
+): Promise<GenerateResult> {
+  if (env.NODE_ENV === 'production')
+    throw new UsageError('eiso generate is refused when NODE_ENV=production');
+  const options = parseGenerateArguments(args);
+  const load: number[] = [];
+  const sample = setInterval(() => load.push(os.loadavg()[0]), 5000);
+  const before = os.loadavg()[0];
+  try {
+    const result = await generateNationalYear({
+      DATABASE_URL: env.DATABASE_URL,
+      DOSSIER_DATABASE_URL: env.DOSSIER_DATABASE_URL,
+      ...options,
+      progress: say,
+    });
+    const rate = (n: number) => Math.round(n / result.seconds.total);
+    say(
+      `generate: ${result.dossiers.toLocaleString('en')} dossiers, ${result.rows.toLocaleString('en')} rows in ` +
+        `${result.seconds.total.toFixed(1)} s (${rate(result.dossiers).toLocaleString('en')} dossiers/s, ` +
+        `${rate(result.rows).toLocaleString('en')} rows/s; load ${result.seconds.load.toFixed(1)} s, ` +
+        `indexes ${result.seconds.indexes.toFixed(1)} s); ${pct(result.open, result.dossiers)} not yet returned, ` +
+        `${pct(result.inProgress, result.dossiers)} in progress`,
+    );
+    if (options.json) {
+      const figures = {
+        date: new Date().toISOString(),
+        command: `pnpm eiso generate ${args.join(' ')}`,
+        machine: {
+          cpus: os.cpus().length,
+          cpuModel: os.cpus()[0]?.model,
+          memoryGiB: Math.round(os.totalmem() / 2 ** 30),
+          platform: `${os.platform()} ${os.release()}`,
+        },
+        versions: { node: process.version, postgres: await postgresVersion(env.DATABASE_URL) },
+        loadAverage1m: {
+          before,
+          during: {
+            min: Math.min(...load, before),
+            mean: load.length ? +(load.reduce((a, b) => a + b, 0) / load.length).toFixed(2) : before,
+            max: Math.max(...load, before),
+          },
+        },
+        ...result,
+        rowsPerSecond: rate(result.rows),
+        dossiersPerSecond: rate(result.dossiers),
+      };
+      mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
+      writeFileSync(options.json, `${JSON.stringify(figures, null, 2)}\n`);
+      say(`generate: figures written to ${options.json}`);
+    }
+    return result;
+  } finally {
+    clearInterval(sample);
+  }
+}
+
+const pct = (n: number, of: number) => `${((100 * n) / Math.max(1, of)).toFixed(1)} %`;
+
+async function postgresVersion(url: string): Promise<string> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<{ v: string }>(`SHOW server_version`)).rows[0].v;
+  } finally {
+    await client.end();
+  }
+}

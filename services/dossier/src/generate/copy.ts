@@ -1,0 +1,81 @@
+/**
+ * COPY … FROM STDIN in PostgreSQL's text format through pg-copy-streams: rows are buffered into
+ * ~256 KB writes, and the producer awaits the stream's drain (backpressure), so memory stays flat
+ * however many rows go through.
+ */
+import type { Client } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { Writable } from 'node:stream';
+
+const SPECIAL = /[\\\t\n\r]/;
+
+/** One field in COPY text format: `\N` for null, backslash escapes for the special characters. */
+export function copyField(value: string | number | boolean | Date | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value !== 'string') return String(value);
+  return SPECIAL.test(value)
+    ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : value;
+}
+
+const FLUSH_AT = 256 * 1024;
+
+export class CopyWriter {
+  rows = 0;
+  private buffer = '';
+  private readonly stream: Writable;
+  private readonly done: Promise<void>;
+  private waiting: Promise<void> | null = null;
+
+  constructor(client: Client, table: string, columns: readonly string[]) {
+    this.stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    this.done = new Promise((resolve, reject) => {
+      this.stream.on('finish', resolve);
+      this.stream.on('error', reject);
+    });
+    // Surface a server error at the next await, not as an unhandled rejection.
+    this.done.catch(() => undefined);
+  }
+
+  row(fields: readonly (string | number | boolean | Date | null | undefined)[]): void {
+    let line = copyField(fields[0]);
+    for (let i = 1; i < fields.length; i++) line += '\t' + copyField(fields[i]);
+    this.buffer += line + '\n';
+    this.rows++;
+    if (this.buffer.length >= FLUSH_AT) this.flush();
+  }
+
+  private flush(): void {
+    if (this.buffer.length === 0) return;
+    const ok = this.stream.write(this.buffer);
+    this.buffer = '';
+    if (!ok && !this.waiting)
+      this.waiting = new Promise<void>((resolve, reject) => {
+        const onDrain = () => {
+          this.stream.off('error', onError);
+          resolve();
+        };
+        const onError = (error: Error) => {
+          this.stream.off('drain', onDrain);
+          reject(error);
+        };
+        this.stream.once('drain', onDrain);
+        this.stream.once('error', onError);
+      }).finally(() => (this.waiting = null));
+  }
+
+  /** Waits while PostgreSQL is behind (call between batches). */
+  async drained(): Promise<void> {
+    this.flush();
+    if (this.waiting) await Promise.race([this.waiting, this.done]);
+  }
+
+  /** Ends the COPY; resolves when the server has taken every row. */
+  async end(): Promise<number> {
+    this.flush();
+    this.stream.end();
+    await this.done;
+    return this.rows;
+  }
+}
