@@ -56,12 +56,21 @@ export async function generate(
   const load: number[] = [];
   const sample = setInterval(() => load.push(os.loadavg()[0]), 5000);
   const before = os.loadavg()[0];
+  // Ctrl-C stops between two days, so the indexes dropped for the load are rebuilt; a second one exits.
+  const abort = new AbortController();
+  const stop = () => {
+    if (abort.signal.aborted) process.exit(130);
+    say('generate: stopping after this day (Ctrl-C again to quit at once)');
+    abort.abort();
+  };
+  process.on('SIGINT', stop).on('SIGTERM', stop);
   try {
     const result = await generateNationalYear({
       DATABASE_URL: env.DATABASE_URL,
       DOSSIER_DATABASE_URL: env.DOSSIER_DATABASE_URL,
       ...options,
       progress: say,
+      signal: abort.signal,
     });
     const rate = (n: number) => Math.round(n / result.seconds.total);
     say(
@@ -101,6 +110,7 @@ export async function generate(
     return result;
   } finally {
     clearInterval(sample);
+    process.off('SIGINT', stop).off('SIGTERM', stop);
   }
 }
 

@@ -1,7 +1,8 @@
-/** The generator's tabled calendar answers exactly as the national calendar does. */
+/** The generator's shortcuts: the tabled calendar and the COPY formatting answer exactly as what they replace. */
 import { nationalCalendar } from '@eiso/calendar';
 import { seededRandom } from '@eiso/demo';
 import { TabledCalendar } from '../src/generate/calendar';
+import { copyField, isoInstant } from '../src/generate/copy';
 
 const calendar = new TabledCalendar('2025-01-01', '2026-12-31');
 const random = seededRandom(9);
@@ -26,5 +27,21 @@ describe('TabledCalendar', () => {
   it('defers to the national calendar outside its table', () => {
     const late = new Date('2027-06-01T09:00:00+07:00');
     expect(calendar.procedureDeadline(late, 10)).toEqual(nationalCalendar.procedureDeadline(late, 10));
+  });
+});
+
+describe('COPY text', () => {
+  it('formats instants exactly as toISOString', () => {
+    for (let i = 0; i < 2000; i++) {
+      const t = from + Math.floor(random() * span);
+      expect(isoInstant(t)).toBe(new Date(t).toISOString());
+    }
+  });
+
+  it('escapes what COPY text treats specially', () => {
+    expect(copyField(null)).toBe('\\N');
+    expect(copyField('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
+    expect(copyField('Nguyễn Văn An')).toBe('Nguyễn Văn An');
+    expect(copyField(false)).toBe('false');
   });
 });

@@ -12,11 +12,36 @@ const SPECIAL = /[\\\t\n\r]/;
 /** One field in COPY text format: `\N` for null, backslash escapes for the special characters. */
 export function copyField(value: string | number | boolean | Date | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
-  if (value instanceof Date) return value.toISOString();
+  if (value instanceof Date) return isoInstant(value.getTime());
   if (typeof value !== 'string') return String(value);
   return SPECIAL.test(value)
     ? value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
     : value;
+}
+
+const DAY_MS = 86_400_000;
+const dayPrefixes = new Map<number, string>();
+const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
+
+/**
+ * `Date#toISOString` for COPY (same text), from a cache of day prefixes and arithmetic: at about
+ * fifteen timestamps a dossier, the built-in formatting was a fifth of the generator's time.
+ */
+export function isoInstant(t: number): string {
+  const day = Math.floor(t / DAY_MS);
+  let prefix = dayPrefixes.get(day);
+  if (prefix === undefined) {
+    prefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
+    dayPrefixes.set(day, prefix);
+  }
+  let ms = t - day * DAY_MS;
+  const h = Math.floor(ms / 3_600_000);
+  ms -= h * 3_600_000;
+  const m = Math.floor(ms / 60_000);
+  ms -= m * 60_000;
+  const sec = Math.floor(ms / 1000);
+  ms -= sec * 1000;
+  return `${prefix}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 const FLUSH_AT = 256 * 1024;

@@ -15,7 +15,7 @@ import { dateInVietnam } from '@eiso/calendar';
 import { quoteIdent } from '@eiso/db';
 import type { DirectoryUnit } from '@eiso/directory';
 import { hashPin } from '../domain/codes';
-import { closedTimeliness } from '../domain/timeliness';
+import type { Timeliness } from '../domain/timeliness';
 import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../db/database';
 import { seedProcedures } from '../seed';
 import { DEMO_PIN } from '../seed/write';
@@ -38,6 +38,8 @@ export interface GenerateOptions {
   /** Replace dossiers already in the database (otherwise refused). */
   replace?: boolean;
   progress?: (message: string) => void;
+  /** Stops the load between two days; the dropped indexes are rebuilt before it returns. */
+  signal?: AbortSignal;
 }
 
 export interface GenerateResult {
@@ -140,7 +142,7 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
     );
     indexes = await dropSecondaryIndexes(admin);
     for (let i = 0; i < 3; i++) loaders.push(await connect(options));
-    const load = await loadYear(plan, calendar, window, loaders, admin, progress);
+    const load = await loadYear(plan, calendar, window, loaders, admin, progress, options.signal);
     const loaded = Date.now();
     progress(`generate: rebuilding ${indexes.length} indexes and constraints`);
     await recreate(admin, indexes);
@@ -283,6 +285,7 @@ async function loadYear(
   [dossierClient, stepClient, eventClient]: Client[],
   admin: Client,
   progress: (message: string) => void,
+  signal: AbortSignal | undefined,
 ) {
   const pinHash = hashPin(DEMO_PIN);
   const dossiers = new CopyWriter(dossierClient, 'dossier', DOSSIER_COLUMNS);
@@ -302,6 +305,7 @@ async function loadYear(
   let reported = started;
   let count = 0;
   for (const { day, dossiers: planned } of plan.days()) {
+    if (signal?.aborted) throw new GenerateError('interrupted');
     const last = new Map<number, number>();
     for (const d of planned) {
       writeDossier(d, pinHash, dossiers, steps, events, ++count);
@@ -312,7 +316,7 @@ async function loadYear(
       if (d.channel === 'ONLINE') bump(d.unitIndex, d.receivedDayIndex, 1);
       if (d.completedAt) {
         const doneDay = plan.dayIndex(d.completedAt);
-        const timeliness = closedTimeliness(d.completedAt, d.dueAt, 0);
+        const timeliness = timelinessOf(d.completedAt, d.dueAt);
         bump(d.unitIndex, doneDay, 2);
         bump(d.unitIndex, doneDay, timeliness === 'EARLY' ? 3 : timeliness === 'ON_TIME' ? 4 : 5);
         if (doneDay >= 0 && doneDay < span)
@@ -452,7 +456,7 @@ function writeDossier(
 
 /** The dossier's latest event, as the live service would have written it. */
 function latestEvent(d: PlannedDossier): { type: string; at: Date; status: string; extra: object } {
-  const timeliness = () => closedTimeliness(d.completedAt!, d.dueAt, 0);
+  const timeliness = () => timelinessOf(d.completedAt!, d.dueAt);
   if (d.status === 'RETURNED')
     return {
       type: 'dossier.returned',
@@ -482,6 +486,13 @@ function latestEvent(d: PlannedDossier): { type: string; at: Date; status: strin
     status: 'RECEIVED',
     extra: { procedureId: d.procedure.id, dueAt: d.dueAt.toISOString() },
   };
+}
+
+/** closedTimeliness with no supplement requests, by day numbers instead of date strings. */
+function timelinessOf(completedAt: Date, dueAt: Date): Timeliness {
+  const done = Math.floor((completedAt.getTime() + 7 * 3_600_000) / 86_400_000);
+  const due = Math.floor((dueAt.getTime() + 7 * 3_600_000) / 86_400_000);
+  return done < due ? 'EARLY' : done === due ? 'ON_TIME' : 'LATE';
 }
 
 function addDaysTo(date: string, days: number): string {
