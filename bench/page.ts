@@ -282,8 +282,12 @@ async function main(): Promise<void> {
     const memory = stopSampling();
     const afterLoad = load();
 
-    const at = (name: string, c: number) =>
-      runs.find((r) => r.target === name && r.connections === c) as ReturnType<typeof figures> | undefined;
+    // A run none of whose requests came back within the run has no figures to compare.
+    const at = (name: string, c: number) => {
+      const run = runs.find((r) => r.target === name && r.connections === c) as
+        ReturnType<typeof figures> | undefined;
+      return run && run.requests > 0 && run.ms.p95 > 0 ? run : undefined;
+    };
     const verdicts = CONNECTIONS.map((c) => {
       const apollo = at('apollo-gateway', c);
       const hiveRun = at('hive-gateway', c);
@@ -347,15 +351,16 @@ async function main(): Promise<void> {
     console.error('\ntargets:', targetsMet);
     const fig = CONNECTIONS.map((c) => {
       const cell = (n: string, label: string) => {
+        if (!active.some((t) => t.name === n)) return '';
         const r = at(n, c);
         return r
           ? `${label} ${Math.round(r.requestsPerSecond)}/s p50 ${r.ms.p50} p95 ${r.ms.p95} p99 ${r.ms.p99}`
-          : '';
+          : `${label} none back within ${DURATION_S} s`;
       };
       return `**${c} conn**: ${[cell('apollo-gateway', 'apollo'), cell('hive-gateway', 'hive'), cell('direct-dossier', 'direct')].filter(Boolean).join('; ')}`;
     }).join('<br>');
     saveResult('page', result, {
-      figures: `${fig}<br>SQL/request (10/50/200 rows): ${sql.perRequest.map((s) => s.transactionsPerRequest).join(' / ')}<br>peak RSS all: ${memory.totalPeakRssMiB} MiB`,
+      figures: `${fig}<br>SQL/request (10/50/200 rows): ${sql.perRequest.map((s) => `${s.transactionsPerRequest}±${s.plusMinus}`).join(' / ')}<br>peak RSS of the system's processes: ${memory.totalPeakRssMiB} MiB`,
       target: 'p95 < 50 ms at 50 conn; gateway ≤ 1.5× direct; ≥ Hive; SQL constant; ≤ 1.5 GB',
       machine: machineLabel(m),
       versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}, @apollo/gateway ${result.versions['@apollo/gateway']}, Hive ${result.versions['@graphql-hive/gateway-runtime']}`,
