@@ -375,6 +375,31 @@ describe('lists', () => {
   });
 });
 
+describe('many at once', () => {
+  it('completes more steps at once than the service has pooled connections, each handed on', async () => {
+    // The pool holds 10 connections: each completion locks its dossier in a transaction, and a read
+    // on a second connection inside it (the next assignee's check) once deadlocked the pool.
+    const dossiers = await Promise.all(Array.from({ length: 24 }, () => receive()));
+    const completed = await Promise.all(
+      dossiers.map((r) =>
+        gql(
+          operation('CompleteStep'),
+          {
+            input: {
+              dossierId: r.data.receiveDossier.dossier.id,
+              expectedVersion: r.data.receiveDossier.dossier.version,
+              nextAssigneeId: ids.handler,
+            },
+          },
+          'receiver',
+        ),
+      ),
+    );
+    expect(completed.flatMap((r) => r.errors ?? [])).toEqual([]);
+    expect(completed.map((r) => r.data.completeStep.dossier.currentStep.order)).toEqual(Array(24).fill(2));
+  });
+});
+
 describe('events', () => {
   it("the sweep announces an overdue dossier once, and the worker relays its events to the consumers' queues", async () => {
     const { randomBytes } = await import('node:crypto');

@@ -92,6 +92,9 @@ export async function completeStep(
   if (input.nextAssigneeId && !UUID.test(input.nextAssigneeId))
     throw errors.badInput('nextAssigneeId is not an official id', 'nextAssigneeId');
   const note = optionalText(input.note, 'note', 2000);
+  // Read before the transaction: a read on another pooled connection while holding the dossier's
+  // lock would deadlock the pool when as many completions run at once as it has connections.
+  const assignee = input.nextAssigneeId ? await ctx.officials.byId(input.nextAssigneeId) : null;
   return ctx.commands.act(
     input.dossierId,
     input.expectedVersion,
@@ -122,8 +125,7 @@ export async function completeStep(
         );
       }
       const next = steps.find((s) => s.order === current.order + 1)!;
-      if (input.nextAssigneeId)
-        await requireAssignable(ctx, input.nextAssigneeId, dossier.unitPath, next.role);
+      if (input.nextAssigneeId) requireAssignable(assignee, dossier.unitPath, next.role);
       await m.query(
         `UPDATE dossier_step SET started_at = $3, due_at = $4, assignee_id = $5 WHERE dossier_id = $1 AND step_order = $2`,
         [
@@ -199,10 +201,12 @@ export async function resumeDossier(
   input: { dossierId: string; expectedVersion: number },
 ) {
   await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER']);
+  // A dossier's procedure and unit never change: read them before the transaction (see completeStep).
+  const known = (await ctx.loaders.dossierById.load(input.dossierId))!;
+  const procedure = (await ctx.queries.procedureById(known.procedureId))!;
+  const { targets } = await ctx.queries.receiptInputs(procedure.id, pathPrefixes(known.unitPath));
   return ctx.commands.act(input.dossierId, input.expectedVersion, 'resume', async (m, dossier, steps) => {
     const now = ctx.now();
-    const procedure = (await ctx.queries.procedureById(dossier.procedureId))!;
-    const { targets } = await ctx.queries.receiptInputs(procedure.id, pathPrefixes(dossier.unitPath));
     const dueAt = ctx.calendar.procedureDeadline(
       now,
       daysAllowed(dossier.unitPath, procedure.statutoryDays, targets),
@@ -356,13 +360,11 @@ function canActOrRead(caller: OfficialCaller, unitPath: string): boolean {
 }
 
 /** The next step goes to an official of the dossier's unit (or a unit above it) who holds its role. */
-async function requireAssignable(
-  ctx: DossierContext,
-  officialId: string,
+function requireAssignable(
+  official: { unitPath: string; roles: string[] } | null,
   unitPath: string,
   role: string,
-): Promise<void> {
-  const official = await ctx.officials.byId(officialId);
+): void {
   if (!official || !unitPath.startsWith(official.unitPath)) {
     throw errors.badInput("nextAssigneeId is not an official of the dossier's unit", 'nextAssigneeId');
   }
