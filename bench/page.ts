@@ -276,7 +276,11 @@ async function main(): Promise<void> {
           `${target.name.padEnd(15)} ${String(connections).padStart(3)} connections: ${result.requestsPerSecond} req/s, p50 ${result.ms.p50} ms, p95 ${result.ms.p95} ms, p99 ${result.ms.p99} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}${result.errors ? `, ${result.errors} errors` : ''}${result.timeouts ? `, ${result.timeouts} timeouts` : ''}`,
         );
         if (result.non2xx > 0)
-          console.error('  non-2xx answers: is the running gateway rate-limited? see bench/README.md');
+          console.error(
+            target.name === 'direct-dossier'
+              ? '  non-2xx answers: requests that queued past the signature freshness (10 s) are refused'
+              : '  non-2xx answers: is the running gateway rate-limited? see bench/README.md',
+          );
       }
     }
     const memory = stopSampling();

@@ -119,7 +119,8 @@ function updateReadmeRow(name: string, row: ReadmeRow): void {
     .split('\n')
     .filter((l) => l.startsWith('| `'));
   const mine = `| \`${name}\` | ${[row.figures, row.target, row.machine, row.versions, row.dataset, row.date, row.load].map(cell).join(' | ')} |`;
-  const others = lines.filter((l) => !l.startsWith(`| \`${name}\` |`));
+  // Prettier pads the cells: a row is the benchmark's whatever the spaces.
+  const others = lines.filter((l) => !new RegExp(`^\\|\\s*\`${name}\`\\s*\\|`).test(l));
   const rows = [...others, mine].sort();
   writeFileSync(
     file,
