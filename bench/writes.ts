@@ -8,7 +8,7 @@
  * The dossiers it receives stay (idempotency keys `bench-…`), in the commune of province 22 it
  * picks: the demo dataset grows by a few thousand dossiers a run.
  *
- *   pnpm bench writes.ts [--quick]      # BENCH_WRITE_CONCURRENCY (default 8)
+ *   pnpm bench writes.ts [--quick]      # BENCH_WRITE_CONCURRENCY (default 32)
  */
 import { operation } from '@eiso/contract';
 import { devTokenFor } from '@eiso/org';
@@ -26,10 +26,10 @@ import {
   sleep,
 } from './support';
 
-// Below the dossier service's pool of 10 connections: a completeStep that names the next assignee
-// looks the official up on a second connection while its transaction holds the first, so ten at
-// once wait on each other for ever (see bench/README.md). BENCH_WRITE_CONCURRENCY=32 shows it.
-const CONCURRENCY = Number(process.env.BENCH_WRITE_CONCURRENCY ?? 8);
+// Past the dossier service's pool of 10 connections on purpose: before efc19e4 a completeStep
+// naming the next assignee read it on a second connection inside its transaction, and ten at once
+// waited on each other for ever. Requests time out, so such a stall shows as failures, not a hang.
+const CONCURRENCY = Number(process.env.BENCH_WRITE_CONCURRENCY ?? 32);
 const REQUEST_TIMEOUT_MS = 30_000;
 const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? (QUICK ? 3 : 10));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? (QUICK ? 10 : 60));
