@@ -1,5 +1,5 @@
 /**
- * `eiso generate --dossiers N [--seed S] [--year YYYY] [--replace] [--json FILE]`: a national year
+ * `eiso generate --dossiers N [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--json FILE]`: a national year
  * of dossiers in the database at DATABASE_URL (see docs/scaling.md). Progress goes to stderr; with
  * `--json FILE` the figures (machine, versions, N, seconds, rows/s, load average) are written to FILE.
  */
@@ -11,13 +11,14 @@ import { DEFAULT_GENERATE_DOSSIERS, generateNationalYear, type GenerateResult } 
 import { UsageError } from './token';
 
 export const GENERATE_USAGE =
-  'usage: eiso generate [--dossiers N] [--seed S] [--year YYYY] [--replace] [--json FILE]';
+  'usage: eiso generate [--dossiers N] [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--json FILE]';
 
 export interface GenerateArguments {
   dossiers: number;
   seed: number;
   year?: number;
   replace: boolean;
+  keepIndexes?: boolean;
   json?: string;
 }
 
@@ -40,6 +41,7 @@ export function parseGenerateArguments(args: string[]): GenerateArguments {
     else if (flag === '--year') parsed.year = integer(value(), 2000);
     else if (flag === '--json') parsed.json = value();
     else if (flag === '--replace') parsed.replace = true;
+    else if (flag === '--keep-indexes') parsed.keepIndexes = true;
     else throw new UsageError(GENERATE_USAGE);
   }
   return parsed;
@@ -103,9 +105,11 @@ export async function generate(
         rowsPerSecond: rate(result.rows),
         dossiersPerSecond: rate(result.dossiers),
       };
-      mkdirSync(path.dirname(path.resolve(options.json)), { recursive: true });
-      writeFileSync(options.json, `${JSON.stringify(figures, null, 2)}\n`);
-      say(`generate: figures written to ${options.json}`);
+      // Relative to where `pnpm eiso` was typed (pnpm runs the command line from its package).
+      const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), options.json);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `${JSON.stringify(figures, null, 2)}\n`);
+      say(`generate: figures written to ${file}`);
     }
     return result;
   } finally {
@@ -120,7 +124,7 @@ async function postgresVersion(url: string): Promise<string> {
   const client = new Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query<{ v: string }>(`SHOW server_version`)).rows[0].v;
+    return (await client.query<{ v: string }>(`SELECT current_setting('server_version') AS v`)).rows[0].v;
   } finally {
     await client.end();
   }

@@ -38,6 +38,11 @@ export interface GenerateOptions {
   /** Replace dossiers already in the database (otherwise refused). */
   replace?: boolean;
   progress?: (message: string) => void;
+  /**
+   * Load with the indexes in place (to compare; slower at scale, see docs/scaling.md). The step →
+   * dossier key is dropped all the same: the three COPY transactions cannot satisfy it row by row.
+   */
+  keepIndexes?: boolean;
   /** Stops the load between two days; the dropped indexes are rebuilt before it returns. */
   signal?: AbortSignal;
 }
@@ -140,7 +145,7 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
     await admin.query(
       `TRUNCATE dossier_step, dossier_pause, dossier_apology, deadline_notice, dossier, dossier_sequence, daily_stats, outbox, pin_attempt`,
     );
-    indexes = await dropSecondaryIndexes(admin);
+    indexes = await dropSecondaryIndexes(admin, options.keepIndexes ?? false);
     for (let i = 0; i < 3; i++) loaders.push(await connect(options));
     const load = await loadYear(plan, calendar, window, loaders, admin, progress, options.signal);
     const loaded = Date.now();
@@ -248,12 +253,12 @@ async function readReplicas(db: Client, window: YearWindow) {
 }
 
 /** Unique and foreign-key constraints and plain indexes of the loaded tables (primary keys stay). */
-async function dropSecondaryIndexes(db: Client): Promise<string[]> {
+async function dropSecondaryIndexes(db: Client, foreignKeysOnly: boolean): Promise<string[]> {
   const tables = TABLES.map((t) => `${DOSSIER_SCHEMA}.${t}`);
   const { rows: constraints } = await db.query<{ table: string; name: string; def: string }>(
     `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def
-     FROM pg_constraint WHERE conrelid = ANY($1::regclass[]) AND contype IN ('u', 'f') ORDER BY contype DESC, conname`,
-    [tables],
+     FROM pg_constraint WHERE conrelid = ANY($1::regclass[]) AND contype = ANY($2) ORDER BY contype DESC, conname`,
+    [tables, foreignKeysOnly ? ['f'] : ['u', 'f']],
   );
   const { rows: plain } = await db.query<{ name: string; def: string }>(
     `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS def
@@ -263,6 +268,7 @@ async function dropSecondaryIndexes(db: Client): Promise<string[]> {
     [tables],
   );
   for (const c of constraints) await db.query(`ALTER TABLE ${c.table} DROP CONSTRAINT ${quoteIdent(c.name)}`);
+  if (foreignKeysOnly) plain.length = 0;
   for (const i of plain) await db.query(`DROP INDEX ${i.name}`);
   // Recreated in this order: indexes, then unique constraints, then the foreign keys they back.
   return [
