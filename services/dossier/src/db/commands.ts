@@ -163,7 +163,8 @@ async function insertSteps(m: EntityManager, dossierId: string, steps: NewDossie
   );
 }
 
-const STAT_COLUMNS = [
+/** The counters of a unit's day in `daily_stats`, in table order. */
+export const STAT_COLUMNS = [
   'received',
   'received_online',
   'resolved',

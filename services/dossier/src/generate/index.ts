@@ -16,6 +16,7 @@ import { quoteIdent } from '@eiso/db';
 import type { DirectoryUnit } from '@eiso/directory';
 import { hashPin } from '../domain/codes';
 import type { Timeliness } from '../domain/timeliness';
+import { STAT_COLUMNS } from '../db/commands';
 import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../db/database';
 import { seedProcedures } from '../seed';
 import { DEMO_PIN } from '../seed/write';
@@ -352,20 +353,7 @@ async function loadYear(
     }
   }
   const [d, s, e, q] = await Promise.all([dossiers.end(), steps.end(), events.end(), sequences.end()]);
-  const rollups = new CopyWriter(admin, 'daily_stats', [
-    'unit_id',
-    'unit_path',
-    'day',
-    'received',
-    'received_online',
-    'resolved',
-    'early',
-    'on_time',
-    'late',
-    'processing_hours',
-    'rated',
-    'satisfied',
-  ]);
+  const rollups = new CopyWriter(admin, 'daily_stats', ['unit_id', 'unit_path', 'day', ...STAT_COLUMNS]);
   const days = Array.from({ length: span }, (_, i) => addDaysTo(window.from, i));
   for (let u = 0; u < plan.units.length; u++) {
     const unit = plan.units[u].unit;
