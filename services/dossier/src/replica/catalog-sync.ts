@@ -6,6 +6,7 @@
  */
 import { ANONYMOUS, postSignedGraphQL } from '@eiso/auth';
 import type { DataSource } from 'typeorm';
+import type { ReplicaProcedure } from '../db/queries';
 
 const FEED = `query CatalogReplica($since: DateTime, $after: String) {
   catalogChanges(since: $since, first: 5000, after: $after) {
@@ -21,15 +22,7 @@ const FEED = `query CatalogReplica($since: DateTime, $after: String) {
 
 interface FeedNode {
   changedAt: string;
-  procedure: {
-    id: string;
-    code: string;
-    name: string;
-    level: string;
-    authority: string | null;
-    statutoryDays: number;
-    fee: string | null;
-  } | null;
+  procedure: ReplicaProcedure | null;
   targetTime: {
     procedureId: string;
     ownerUnitId: string;

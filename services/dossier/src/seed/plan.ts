@@ -8,6 +8,7 @@ import type { WorkingCalendar } from '@eiso/calendar';
 import { addDays, dateInVietnam } from '@eiso/calendar';
 import { pickDistinct, randomInt, seededRandom, type Random } from '@eiso/demo';
 import type { DirectoryUnit } from '@eiso/directory';
+import type { StepRow } from '../db/rows';
 import { closedTimeliness } from '../domain/timeliness';
 import { daysAllowed, processInForce, type ProcessVersion } from '../domain/receipt';
 
@@ -41,16 +42,7 @@ export interface SeedDossier {
   returnedAt: Date | null;
   rating: number | null;
   currentStep: number | null;
-  steps: {
-    order: number;
-    name: string;
-    role: string;
-    durationHours: number;
-    assigneeId: string | null;
-    startedAt: Date | null;
-    dueAt: Date | null;
-    completedAt: Date | null;
-  }[];
+  steps: Omit<StepRow, 'dossierId' | 'note'>[];
   applicantName: string;
   applicantIdNumber: string;
 }
