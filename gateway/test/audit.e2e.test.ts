@@ -16,7 +16,7 @@ import {
 } from '@eiso/audit';
 import { createDossierDataSource, startDossierJobs } from '@eiso/dossier';
 import { nationalCalendar } from '@eiso/calendar';
-import { bearer, errorCodes, postGraphQL, type Stack } from '@eiso/testing';
+import { bearer, errorCodes, postGraphQL, waitFor, type Stack } from '@eiso/testing';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { startEisoStack, tokenFor } from './support';
@@ -87,14 +87,8 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-async function eventually<T>(read: () => Promise<T>, ok: (value: T) => boolean, seconds = 15): Promise<T> {
-  const deadline = Date.now() + seconds * 1000;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > deadline) return value;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+const eventually = <T>(read: () => Promise<T>, ok: (value: T) => boolean, seconds = 15) =>
+  waitFor(read, ok, seconds * 1000);
 
 const report = async () =>
   (await gql(operation('NationalCompliance'), { year }, 'viewer.BKHCN')).data.complianceReport;

@@ -14,7 +14,7 @@ import {
   notifyFromDossierEvent,
 } from '@eiso/notification';
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
-import { bearer, errorCodes, postGraphQL, type Stack } from '@eiso/testing';
+import { bearer, errorCodes, postGraphQL, waitFor, type Stack } from '@eiso/testing';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { startEisoStack, tokenFor } from './support';
@@ -93,19 +93,6 @@ async function inbox(as: string) {
   const response = await gql(operation('NotificationHistory'), { first: 20 }, as);
   expect(response.errors).toBeUndefined();
   return response.data.me.notifications;
-}
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
 }
 
 describe('the workspace', () => {

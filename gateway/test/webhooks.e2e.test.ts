@@ -24,7 +24,7 @@ import {
   verifySignature,
 } from '@eiso/notification';
 import { createRedisConnection, startConsumer } from '@eiso/outbox';
-import { bearer, errorCodes, postGraphQL, type Stack } from '@eiso/testing';
+import { bearer, errorCodes, postGraphQL, waitFor, type Stack } from '@eiso/testing';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import { startEisoStack, tokenFor } from './support';
@@ -61,14 +61,8 @@ async function endpoint(status: number): Promise<Hook> {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/eiso`, received };
 }
 
-async function eventually<T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000): Promise<T> {
-  const until = Date.now() + ms;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const eventually = <T>(read: () => T | Promise<T>, ok: (v: T) => boolean, ms = 20_000) =>
+  waitFor(read, ok, ms, 200);
 
 beforeAll(async () => {
   stack = await startEisoStack({

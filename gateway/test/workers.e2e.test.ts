@@ -10,7 +10,7 @@ import { operation } from '@eiso/contract';
 import { createDossierDataSource } from '@eiso/dossier';
 import { createNotificationDataSource } from '@eiso/notification';
 import { createRedisConnection } from '@eiso/outbox';
-import { bearer, postGraphQL, type Stack } from '@eiso/testing';
+import { bearer, postGraphQL, waitFor, type Stack } from '@eiso/testing';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -95,20 +95,6 @@ async function kill(child: ChildProcess, signal: NodeJS.Signals = 'SIGKILL') {
   const exited = new Promise((resolve) => child.once('exit', resolve));
   child.kill(signal);
   await exited;
-}
-
-async function waitFor<T>(
-  read: () => Promise<T>,
-  done: (value: T) => boolean,
-  timeoutMs: number,
-  everyMs = 250,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > until) return value;
-    await new Promise((resolve) => setTimeout(resolve, everyMs));
-  }
 }
 
 /** Imports open dossiers of the commune that fell due two days ago. */

@@ -15,7 +15,14 @@ import { createTestDatabase } from '@eiso/db';
 import { dossierModule } from '@eiso/dossier';
 import { notificationModule } from '@eiso/notification';
 import { devTokenFor, orgModule } from '@eiso/org';
-import { bearer, postGraphQL, testEnv, type GraphQLResponse, type StackEnv } from '@eiso/testing';
+import {
+  bearer,
+  postGraphQL,
+  testEnv,
+  waitFor as pollUntil,
+  type GraphQLResponse,
+  type StackEnv,
+} from '@eiso/testing';
 
 export const ROOT = path.join(__dirname, '..', '..', '..');
 const say = (message: string) => {
@@ -35,18 +42,14 @@ export async function freePort(): Promise<number> {
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export async function waitFor<T>(
+/** `waitFor` of @eiso/testing, with a read that throws (a process down) seen as its error. */
+export function waitFor<T>(
   read: () => Promise<T>,
   done: (value: T) => boolean,
   timeoutMs: number,
   everyMs = 250,
 ): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read().catch((error: unknown) => error as T);
-    if (done(value) || Date.now() > until) return value;
-    await sleep(everyMs);
-  }
+  return pollUntil(() => read().catch((error: unknown) => error as T), done, timeoutMs, everyMs);
 }
 
 /**
