@@ -66,6 +66,23 @@ export const env = {
       .string()
       .regex(/^[A-Za-z0-9_{}-]+$/)
       .default('eiso'),
+  /**
+   * Redis Cluster seed nodes, `host:port,host:port` (`REDIS_CLUSTER_NODES`): empty for one server
+   * (`REDIS_URL`). With nodes, BullMQ queues get a hash tag each (docs/scaling.md).
+   */
+  redisClusterNodes: () =>
+    z
+      .string()
+      .default('')
+      .transform((value) =>
+        value
+          .split(',')
+          .map((node) => node.trim())
+          .filter((node) => node.length > 0),
+      )
+      .refine((nodes) => nodes.every((node) => /^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/.test(node)), {
+        message: 'must be host:port pairs separated by commas',
+      }),
   nodeEnv: () => z.enum(['development', 'test', 'production']).default('development'),
   logLevel: () => z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   flag: (fallback: boolean) =>

@@ -2,9 +2,10 @@
  * Consuming events once: each consumer records the ids it has applied in the same transaction as
  * the effect, so a replayed or re-sent event changes nothing.
  */
-import { Worker, type ConnectionOptions } from 'bullmq';
+import { Worker } from 'bullmq';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EisoEvent } from './event';
+import { queueConnection, type RedisConnection } from './redis';
 
 export type EventHandler = (event: EisoEvent, manager: EntityManager) => Promise<void>;
 
@@ -30,7 +31,7 @@ export interface ConsumerOptions {
   db: DataSource;
   consumer: string;
   queue: string;
-  connection: ConnectionOptions;
+  connection: RedisConnection;
   prefix: string;
   handle: EventHandler;
   /** One at a time keeps the queue's order (the relay's order, per aggregate too). */
@@ -42,8 +43,7 @@ export function startConsumer(options: ConsumerOptions): Worker {
     options.queue,
     async (job) => applyOnce(options.db, options.consumer, job.data as EisoEvent, options.handle),
     {
-      connection: options.connection,
-      prefix: options.prefix,
+      ...queueConnection(options.connection, options.prefix, options.queue),
       concurrency: options.concurrency ?? 1,
       // A job whose worker died (SIGKILL, a lost node) is taken up again once its lock lapses. An
       // event is applied in one transaction with its applied_event row, so a retried job is safe;

@@ -4,9 +4,10 @@
  * mark re-sends them (at least once). Each job's id is the event's id, so BullMQ keeps one job per
  * event even when the same batch is added twice.
  */
-import { Queue, type ConnectionOptions } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { EisoEvent } from './event';
+import { queueConnection, type RedisConnection } from './redis';
 
 export interface Route {
   queue: string;
@@ -16,7 +17,7 @@ export interface Route {
 
 export interface RelayOptions {
   db: DataSource;
-  connection: ConnectionOptions;
+  connection: RedisConnection;
   routes: Route[];
   prefix: string;
   batchSize?: number;
@@ -38,7 +39,7 @@ export class OutboxRelay {
     for (const route of options.routes) {
       this.queues.set(
         route.queue,
-        new Queue(route.queue, { connection: options.connection, prefix: options.prefix }),
+        new Queue(route.queue, queueConnection(options.connection, options.prefix, route.queue)),
       );
     }
   }

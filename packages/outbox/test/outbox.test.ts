@@ -4,7 +4,6 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import type { Redis } from 'ioredis';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@eiso/db';
 import {
@@ -16,11 +15,12 @@ import {
   OutboxRelay,
   startConsumer,
   type EisoEvent,
+  type RedisConnection,
 } from '../src';
 
 let database: TestDatabase;
 let db: DataSource;
-let redis: Redis;
+let redis: RedisConnection;
 const prefix = `eiso-test-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {

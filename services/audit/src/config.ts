@@ -13,6 +13,7 @@ export function loadAuditConfig(source: NodeJS.ProcessEnv = process.env) {
       ...databaseEnv(),
       REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
       QUEUE_PREFIX: env.queuePrefix(),
+      REDIS_CLUSTER_NODES: env.redisClusterNodes(),
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
       CATALOG_URL: env.url('http://127.0.0.1:4002/graphql'),
       DOSSIER_URL: env.url('http://127.0.0.1:4003/graphql'),

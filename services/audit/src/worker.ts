@@ -23,7 +23,7 @@ runServer(
       orgUrl: config.ORG_URL,
       signingSecret: config.GATEWAY_SIGNING_SECRET,
     });
-    const redis = createRedisConnection(config.REDIS_URL);
+    const redis = createRedisConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
     const consumer = startConsumer({
       db: dataSource,
       consumer: LATE_DOSSIER_CONSUMER,

@@ -13,7 +13,7 @@ runServer(
   async (config, logger) => {
     const { dataSource } = createDossierDataSource(config, 4);
     await dataSource.initialize();
-    const redis = createRedisConnection(config.REDIS_URL);
+    const redis = createRedisConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
     const jobs = await startDossierJobs({
       db: dataSource,
       redis,

@@ -14,6 +14,7 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
       ...databaseEnv(),
       REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
       QUEUE_PREFIX: env.queuePrefix(),
+      REDIS_CLUSTER_NODES: env.redisClusterNodes(),
       ORG_URL: env.url('http://127.0.0.1:4001/graphql'),
       // The QMS reminders read what falls due from the catalog and audit APIs.
       CATALOG_URL: env.url('http://127.0.0.1:4002/graphql'),

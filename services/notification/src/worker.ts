@@ -28,7 +28,7 @@ runServer(
       log: (message, error) => (error ? logger.warn({ err: error }, message) : logger.info(message)),
       email: true,
     });
-    const redis = createRedisConnection(config.REDIS_URL);
+    const redis = createRedisConnection(config.REDIS_URL, config.REDIS_CLUSTER_NODES);
     const consumer = startConsumer({
       db: dataSource,
       consumer: DOSSIER_NOTIFICATIONS_CONSUMER,

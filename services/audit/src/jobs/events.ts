@@ -9,10 +9,9 @@
  * is `NC-<unit>-<first 8 hex of its id>`, a stable display reference (the id identifies it),
  * and a late dossier's nonconformity also carries the dossier's code.
  */
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
-import { OutboxRelay, startPeriodic, type NewEvent, type Route } from '@eiso/outbox';
+import { OutboxRelay, startPeriodic, type NewEvent, type RedisConnection, type Route } from '@eiso/outbox';
 
 /** Who receives audit events: each consuming service owns its queue. */
 export const AUDIT_EVENT_ROUTES: Route[] = [
@@ -71,7 +70,7 @@ const RELAY_INTERVAL_MS = 1000;
 /** The audit outbox relay, every second; `stop` waits for the batch in flight. */
 export function startAuditRelay(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   logger: Logger;
   intervalMs?: number;

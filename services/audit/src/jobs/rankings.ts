@@ -20,7 +20,7 @@ import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
 import { addDays, isIsoDate, todayInVietnam } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { queueConnection, type RedisConnection } from '@eiso/outbox';
 import type { DataSource } from 'typeorm';
 import {
   addFigures,
@@ -264,13 +264,13 @@ async function catchUpMissedNight(db: DataSource, queue: Queue, logger: Logger):
  */
 export async function startRankingJobs(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   sources: RankingSources;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
   const { db, redis, prefix, sources, logger } = options;
-  const queue = new Queue(RANKINGS_QUEUE, { connection: redis, prefix });
+  const queue = new Queue(RANKINGS_QUEUE, queueConnection(redis, prefix, RANKINGS_QUEUE));
   await queue.upsertJobScheduler(
     'nightly-rankings',
     { pattern: '0 1 * * *', tz: 'Asia/Ho_Chi_Minh' },
@@ -295,7 +295,7 @@ export async function startRankingJobs(options: {
         progress: (message) => logger.debug({ job: job.id }, message),
       });
     },
-    { connection: redis, prefix, concurrency: 1, lockDuration: 120_000 },
+    { ...queueConnection(redis, prefix, RANKINGS_QUEUE), concurrency: 1, lockDuration: 120_000 },
   );
   worker.on('completed', (job, summary: RankingSummary) =>
     logger.info({ job: job.id, ...summary }, 'rankings computed'),

@@ -5,11 +5,10 @@
  * same tick twice).
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { WorkingCalendar } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
-import { OutboxRelay, startPeriodic, type Route } from '@eiso/outbox';
+import { OutboxRelay, queueConnection, startPeriodic, type RedisConnection, type Route } from '@eiso/outbox';
 import { emitOverdueDigest } from './digest';
 import { sweepDeadlines } from './sweep';
 
@@ -28,7 +27,7 @@ export interface DossierJobs {
 
 export async function startDossierJobs(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   calendar: WorkingCalendar;
   logger: Logger;
@@ -45,7 +44,7 @@ export async function startDossierJobs(options: {
     (error) => logger.warn({ err: error }, 'outbox relay failed; will retry'),
   );
 
-  const sweeps = new Queue(SWEEP_QUEUE, { connection: redis, prefix });
+  const sweeps = new Queue(SWEEP_QUEUE, queueConnection(redis, prefix, SWEEP_QUEUE));
   await sweeps.upsertJobScheduler(
     'deadline-sweep',
     { every: options.sweepEveryMs ?? 60_000 },
@@ -69,7 +68,7 @@ export async function startDossierJobs(options: {
       if (Object.values(result).some((n) => n > 0)) logger.info(result, 'deadline sweep');
       return result;
     },
-    { connection: redis, prefix, concurrency: 1 },
+    { ...queueConnection(redis, prefix, SWEEP_QUEUE), concurrency: 1 },
   );
   sweeper.on('failed', (job, error) => logger.warn({ err: error, job: job?.name }, 'deadline job failed'));
 

@@ -10,10 +10,9 @@
  * (`qms.announced`, `nonconformity.opened|closed`) come on their own queue, relayed by the audit
  * worker, and are applied once under the consumer name `notification.webhooks`.
  */
-import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
-import { startConsumer, startPeriodic } from '@eiso/outbox';
+import { startConsumer, startPeriodic, type RedisConnection } from '@eiso/outbox';
 import type { NotificationConfig } from '../config';
 import { startEmailDelivery } from './email';
 import { fanOutWebhooks, startWebhookDelivery, WEBHOOK_CONSUMER } from './webhooks';
@@ -28,7 +27,7 @@ export interface DeliveryJobs {
 
 export async function startDeliveryJobs(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   config: NotificationConfig;
   logger: Logger;

@@ -12,7 +12,7 @@
  * message.
  */
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { queueConnection, type RedisConnection } from '@eiso/outbox';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
@@ -101,7 +101,7 @@ function mark(db: DataSource, id: string, status: 'SENT' | 'SKIPPED' | 'DEAD', e
 /** The e-mail worker and its relay; null when SMTP is not configured (and the channel is then off). */
 export async function startEmailDelivery(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   config: NotificationConfig;
   logger: Logger;
@@ -110,11 +110,15 @@ export async function startEmailDelivery(options: {
   await setMailChannel(db, Boolean(config.SMTP_URL));
   if (!config.SMTP_URL) return null;
   const transport = createTransport(config.SMTP_URL);
-  const queue = new Queue(EMAIL_QUEUE, { connection: redis, prefix });
+  const queue = new Queue(EMAIL_QUEUE, queueConnection(redis, prefix, EMAIL_QUEUE));
   const worker = new Worker(
     EMAIL_QUEUE,
     async (job: Job<{ id: string }>) => sendNotificationEmail(db, transport, config, job.data.id),
-    { connection: redis, prefix, concurrency: 5, settings: { backoffStrategy: jitterStrategy(config) } },
+    {
+      ...queueConnection(redis, prefix, EMAIL_QUEUE),
+      concurrency: 5,
+      settings: { backoffStrategy: jitterStrategy(config) },
+    },
   );
   worker.on('failed', (job, error) => {
     if (!job) return;

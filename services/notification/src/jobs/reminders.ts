@@ -6,7 +6,7 @@
  * the unique key (official, kind, subject, threshold): a repeated or interrupted sweep adds nothing.
  */
 import { Queue, Worker } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { queueConnection, type RedisConnection } from '@eiso/outbox';
 import type { DataSource, EntityManager } from 'typeorm';
 import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
 import { todayInVietnam } from '@eiso/calendar';
@@ -236,14 +236,14 @@ async function insertNotices(m: EntityManager, notices: Notice[]): Promise<numbe
 /** The hourly scheduler and its worker (one sweep at a time across replicas). */
 export async function startReminderJobs(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   sources: ReminderSources;
   everyMs: number;
   logger: Logger;
 }): Promise<{ stop(): Promise<void> }> {
   const { db, redis, prefix, sources, logger } = options;
-  const queue = new Queue(REMINDERS_QUEUE, { connection: redis, prefix });
+  const queue = new Queue(REMINDERS_QUEUE, queueConnection(redis, prefix, REMINDERS_QUEUE));
   await queue.upsertJobScheduler(
     'qms-reminders',
     { every: options.everyMs },
@@ -256,7 +256,7 @@ export async function startReminderJobs(options: {
       if (result.reviews + result.audits + result.actions > 0) logger.info(result, 'QMS reminders');
       return result;
     },
-    { connection: redis, prefix, concurrency: 1 },
+    { ...queueConnection(redis, prefix, REMINDERS_QUEUE), concurrency: 1 },
   );
   worker.on('failed', (job, error) =>
     logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'QMS reminder sweep failed'),

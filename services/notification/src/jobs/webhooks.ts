@@ -18,7 +18,7 @@
  * again — the same id and the same bytes, as the contract allows.
  */
 import { Queue, Worker, type Job } from 'bullmq';
-import type { Redis } from 'ioredis';
+import { queueConnection, type RedisConnection } from '@eiso/outbox';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@eiso/logging';
 import type { EisoEvent } from '@eiso/outbox';
@@ -196,19 +196,18 @@ function finish(
 /** The delivery worker and its relay. */
 export function startWebhookDelivery(options: {
   db: DataSource;
-  redis: Redis;
+  redis: RedisConnection;
   prefix: string;
   config: NotificationConfig;
   logger: Logger;
 }): { queue: Queue; worker: Worker; relay: () => Promise<number> } {
   const { db, redis, prefix, config, logger } = options;
-  const queue = new Queue(WEBHOOK_DELIVERY_QUEUE, { connection: redis, prefix });
+  const queue = new Queue(WEBHOOK_DELIVERY_QUEUE, queueConnection(redis, prefix, WEBHOOK_DELIVERY_QUEUE));
   const worker = new Worker(
     WEBHOOK_DELIVERY_QUEUE,
     async (job: Job<{ id: string }>) => deliverOnce(db, config, job.data.id),
     {
-      connection: redis,
-      prefix,
+      ...queueConnection(redis, prefix, WEBHOOK_DELIVERY_QUEUE),
       concurrency: config.WEBHOOK_CONCURRENCY,
       // A try takes at most the timeout; the lock outlives it, so a slow endpoint never looks stalled.
       lockDuration: Math.max(30_000, config.WEBHOOK_TIMEOUT_MS * 2 + 5_000),
