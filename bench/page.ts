@@ -32,17 +32,20 @@ import {
   DATABASE_URL,
   DATASET,
   GATEWAY_URL,
+  MEMORY_TARGET_MIB,
   QUICK,
   STATS_FLUSH_MS,
   databaseTransactions,
   eisoProcesses,
   figures,
   load,
+  loadCell,
   loadNote,
   machine,
   machineLabel,
   packageVersion,
   postgresVersion,
+  printMemory,
   sampleMemory,
   saveResult,
   sleep,
@@ -61,6 +64,7 @@ const TARGETS = {
   p95At50ConnectionsUnderMs: 50,
   gatewayOverDirectAtMost: 1.5,
   apolloAtLeastAsFastAsHive: true,
+  allProcessesAtMostMiB: MEMORY_TARGET_MIB,
 };
 
 const variablesFor = (first: number) => ({ unitCode: UNIT, filter: { includeDescendants: true }, first });
@@ -284,6 +288,7 @@ async function main(): Promise<void> {
       }
     }
     const memory = stopSampling();
+    printMemory(memory);
     const afterLoad = load();
 
     // A run none of whose requests came back within the run has no figures to compare.
@@ -323,6 +328,9 @@ async function main(): Promise<void> {
             ? `Hive skipped: ${hiveSkipped}`
             : null,
       sqlConstant: sql.constant ? 'met: constant in the page size' : 'MISSED: grows with the page size',
+      memory: memory.missing.length
+        ? `${memory.verdict}; NOT FOUND: ${memory.missing.join(', ')}`
+        : memory.verdict,
     };
     const m = machine();
     m.postgres = await postgresVersion();
@@ -364,13 +372,13 @@ async function main(): Promise<void> {
       return `**${c} conn**: ${[cell('apollo-gateway', 'apollo'), cell('hive-gateway', 'hive'), cell('direct-dossier', 'direct')].filter(Boolean).join('; ')}`;
     }).join('<br>');
     saveResult('page', result, {
-      figures: `${fig}<br>SQL/request (10/50/200 rows): ${sql.perRequest.map((s) => `${s.transactionsPerRequest}±${s.plusMinus}`).join(' / ')}<br>peak RSS of the system's processes: ${memory.totalPeakRssMiB} MiB`,
+      figures: `${fig}<br>SQL/request (10/50/200 rows): ${sql.perRequest.map((s) => `${s.transactionsPerRequest}±${s.plusMinus}`).join(' / ')}<br>memory: ${memory.totalPeakRssMiB} MiB for all ${memory.processCount} processes (sum of peaks; together ${memory.peakTogetherRssMiB}; + ${memory.tsxHelpers.totalPeakRssMiB} tsx helpers)${memory.missing.length ? `, NOT FOUND: ${memory.missing.join(', ')}` : ''}`,
       target: 'p95 < 50 ms at 50 conn; gateway ≤ 1.5× direct; ≥ Hive; SQL constant; ≤ 1.5 GB',
       machine: machineLabel(m),
       versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}, @apollo/gateway ${result.versions['@apollo/gateway']}, Hive ${result.versions['@graphql-hive/gateway-runtime']}`,
       dataset: DATASET,
       date: result.date.slice(0, 10),
-      load: `${QUICK ? 'quick; ' : ''}${note.startsWith('UNDER') ? `UNDER LOAD (loadavg ${started.loadavg1m}→${afterLoad.loadavg1m})` : `quiet (loadavg ${started.loadavg1m})`}`,
+      load: loadCell(started, afterLoad),
     });
   } finally {
     hive?.kill('SIGTERM');

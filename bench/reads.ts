@@ -12,6 +12,7 @@ import {
   DATASET,
   QUICK,
   load,
+  loadCell,
   loadNote,
   machine,
   machineLabel,
@@ -95,7 +96,7 @@ async function main(): Promise<void> {
     versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
     dataset: DATASET,
     date: result.date.slice(0, 10),
-    load: `${QUICK ? 'quick; ' : ''}${note.startsWith('UNDER') ? `UNDER LOAD (loadavg ${started.loadavg1m}→${finished.loadavg1m})` : `quiet (loadavg ${started.loadavg1m})`}`,
+    load: loadCell(started, finished),
   });
 }
 

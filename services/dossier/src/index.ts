@@ -9,5 +9,7 @@ export * from './jobs/sweep';
 export * from './jobs/digest';
 export * from './jobs/worker-jobs';
 export { createDossierDataSource } from './db/database';
+// The rankings' one SQL aggregate, timed alone by bench/rankings.ts as the rankings' lower bound.
+export { unitFigures, type UnitFiguresRow } from './db/queries';
 export { generateNationalYear, GenerateError, DEFAULT_GENERATE_DOSSIERS } from './generate';
 export type { GenerateOptions, GenerateResult } from './generate';
