@@ -51,6 +51,16 @@ export const SERVICES: ServiceModule[] = [
   notificationModule,
 ];
 
+/**
+ * EISO_PORT_OFFSET moves every port of `eiso start` together (the gateway's 4000 and each
+ * subgraph's), so a second system can run beside the first on one machine.
+ */
+export const PORT_OFFSET = Number(process.env.EISO_PORT_OFFSET ?? 0);
+
+export function servicePort(service: ServiceModule): number {
+  return service.port + PORT_OFFSET;
+}
+
 export function serviceUrl(service: ServiceModule): string {
-  return `http://127.0.0.1:${service.port}/graphql`;
+  return `http://127.0.0.1:${servicePort(service)}/graphql`;
 }
