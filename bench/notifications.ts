@@ -202,15 +202,22 @@ async function main(): Promise<void> {
   }
 
   async function cleanUp(): Promise<void> {
-    // The audit service hears the same events: let it finish, or its applied_event rows would
-    // appear after the cleanup.
-    const deadline = Date.now() + 120_000;
+    // The audit service hears the same events: let it finish (while it makes progress), or its
+    // applied_event rows would appear after the cleanup.
+    let [applied, lastChange] = [-1, Date.now()];
     for (;;) {
       const [{ n }] = await auditDb.query(
         `SELECT count(*)::int AS n FROM applied_event WHERE consumer = $1 AND event_id = ANY($2::uuid[])`,
         [LATE_DOSSIER_CONSUMER, eventIds],
       );
-      if (n >= eventIds.length || Date.now() > deadline) break;
+      if (n !== applied) [applied, lastChange] = [n, Date.now()];
+      if (n >= eventIds.length) break;
+      if (Date.now() - lastChange > STALL_MS) {
+        console.error(
+          `the audit consumer applied ${n} of ${eventIds.length} events; the rest stay in its applied_event`,
+        );
+        break;
+      }
       await sleep(500);
     }
     const notifications = await notificationDb.query(

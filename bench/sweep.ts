@@ -77,7 +77,7 @@ async function main(): Promise<void> {
       const result = await sweepDeadlines(db, nationalCalendar, new Date());
       const ms = Number(process.hrtime.bigint() - t0) / 1e6;
       sweeps.push({ phase, ms: round(ms, 1), result });
-      console.error(`${phase.padEnd(8)} sweep: ${Math.round(ms)} ms, ${announced(result)} announced`, result);
+      console.error(`sweep ${sweeps.length}: ${Math.round(ms)} ms, ${announced(result)} announced`, result);
       return result;
     };
     let last = await sweep('first');
