@@ -50,14 +50,18 @@ describe('eiso generate', () => {
     // The indexes and the step → dossier key dropped for the load are back.
     expect(
       await one(
-        `SELECT count(*)::int FROM pg_constraint WHERE conrelid = 'dossier.dossier_step'::regclass AND contype = 'f'`,
+        // conparentid = 0: the key itself, not its clone for each partition of the dossiers
+        `SELECT count(*)::int FROM pg_constraint WHERE conrelid = 'dossier.dossier_step'::regclass AND contype = 'f' AND conparentid = 0`,
       ),
     ).toBe(1);
     expect(
       await one(
         `SELECT count(*)::int FROM pg_indexes WHERE schemaname = 'dossier' AND tablename = 'dossier'`,
       ),
-    ).toBe(7);
+    ).toBe(6);
+    // Every dossier and step in its month's partition, none in the DEFAULT one.
+    expect(await one(`SELECT count(*)::int FROM dossier.dossier_default`)).toBe(0);
+    expect(await one(`SELECT count(*)::int FROM dossier.dossier_step_default`)).toBe(0);
   });
 
   it('keeps about a tenth open and mostly on time', async () => {

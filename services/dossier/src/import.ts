@@ -141,22 +141,31 @@ function instant(value: Date | string, field: string): Date {
 async function write(ctx: DossierContext, planned: Planned[]): Promise<DossierRow[]> {
   if (planned.length === 0) return [];
   return ctx.commands.transaction(async (m) => {
+    // External ids are unique across every month in their own table (see the partitioning migration).
     const held: { external_id: string }[] = await m.query(
-      `SELECT external_id FROM dossier WHERE external_id = ANY($1)`,
+      `SELECT external_id FROM dossier_external_id WHERE external_id = ANY($1)`,
       [planned.map((p) => p.item.externalId)],
     );
     const skip = new Set(held.map((h) => h.external_id));
     const written: DossierRow[] = [];
     for (const p of planned.filter((x) => !skip.has(x.item.externalId))) {
       const day = dateInVietnam(p.receivedAt);
+      // Claimed first, with the new dossier's id: an import racing this one for the same id waits
+      // here and then skips it, as ON CONFLICT (external_id) on the dossier did.
+      const [claim] = (await m.query(
+        `INSERT INTO dossier_external_id (external_id, dossier_id, received_day) VALUES ($1, gen_random_uuid(), $2)
+         ON CONFLICT DO NOTHING RETURNING dossier_id AS id`,
+        [p.item.externalId, day],
+      )) as { id: string }[];
+      if (!claim) continue;
       const code = dossierCode(p.unit.code, p.receivedAt, await ctx.commands.nextSequence(m, p.unit.id, day));
       const steps = [...p.process.steps].sort((a, b) => a.order - b.order);
       const [row] = (await m.query(
         `INSERT INTO dossier AS d (code, unit_id, unit_path, procedure_id, process_id, channel, status, received_at, received_day,
            due_at, appointment_due_at, completed_at, returned_at, current_step, applicant_name, applicant_id_number,
-           applicant_phone, applicant_email, pin_hash, external_id, digitized)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20)
-         ON CONFLICT (external_id) DO NOTHING RETURNING ${DOSSIER_COLUMNS}`,
+           applicant_phone, applicant_email, pin_hash, external_id, digitized, id)
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$10,$11,$12,$13,$14,$15,$16,$17,$18,$19,$20,$21)
+         RETURNING ${DOSSIER_COLUMNS}`,
         [
           code,
           p.unit.id,
@@ -178,14 +187,14 @@ async function write(ctx: DossierContext, planned: Planned[]): Promise<DossierRo
           hashPin(newTrackingPin()),
           p.item.externalId,
           p.item.channel === 'ONLINE',
+          claim.id,
         ],
       )) as DossierRow[];
-      if (!row) continue;
       // The legacy system's own slip is not handed over: the process's steps stand in for it, all
       // done at the end for a closed dossier, the first one running for an open one.
       await m.query(
-        `INSERT INTO dossier_step (dossier_id, step_order, name, role, duration_hours, started_at, completed_at)
-         SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[], $7::timestamptz[])`,
+        `INSERT INTO dossier_step (dossier_id, received_day, step_order, name, role, duration_hours, started_at, completed_at)
+         SELECT $1, $8::date, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[], $7::timestamptz[])`,
         [
           row.id,
           steps.map((s) => s.order),
@@ -194,6 +203,7 @@ async function write(ctx: DossierContext, planned: Planned[]): Promise<DossierRo
           steps.map((s) => s.durationHours),
           steps.map((_, i) => (p.completedAt || i === 0 ? p.receivedAt : null)),
           steps.map(() => p.completedAt),
+          day,
         ],
       );
       await bumpDailyStats(m, row.unitId, row.unitPath, day, {

@@ -66,8 +66,11 @@ export class DossierCommands {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `receive:${input.unitId}:${input.idempotencyKey}`,
       ]);
+      // The key is looked up in its own table: unique across the months the dossier is split into.
       const [existing] = await m.query(
-        `SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.unit_id = $1 AND d.idempotency_key = $2`,
+        `SELECT ${DOSSIER_COLUMNS} FROM dossier_idempotency_key k
+         JOIN dossier d ON d.id = k.dossier_id AND d.received_day = k.received_day
+         WHERE k.unit_id = $1 AND k.idempotency_key = $2`,
         [input.unitId, input.idempotencyKey],
       );
       if (existing) return { dossier: existing as DossierRow, created: false };
@@ -100,7 +103,12 @@ export class DossierCommands {
           input.paidOnline,
         ],
       )) as DossierRow[];
-      await insertSteps(m, dossier.id, input.steps);
+      // Its primary key stands where UNIQUE (unit_id, idempotency_key) stood: a second insert fails.
+      await m.query(
+        `INSERT INTO dossier_idempotency_key (unit_id, idempotency_key, dossier_id, received_day) VALUES ($1, $2, $3, $4)`,
+        [input.unitId, input.idempotencyKey, dossier.id, input.receivedDay],
+      );
+      await insertSteps(m, dossier.id, input.receivedDay, input.steps);
       await bumpDailyStats(m, dossier.unitId, dossier.unitPath, input.receivedDay, {
         received: 1,
         received_online: input.channel === 'ONLINE' ? 1 : 0,
@@ -131,14 +139,15 @@ export class DossierCommands {
       const problem = transitionProblem(action, dossier, expectedVersion);
       if (problem?.code === 'CONFLICT') throw errors.conflict(problem.message);
       if (problem) throw errors.invalidTransition(problem.message);
+      // The receipt day, now known, keeps the next statements to the dossier's month.
       const steps = (await m.query(
-        `SELECT ${STEP_COLUMNS} FROM dossier_step s WHERE s.dossier_id = $1 ORDER BY s.step_order`,
-        [dossierId],
+        `SELECT ${STEP_COLUMNS} FROM dossier_step s WHERE s.dossier_id = $1 AND s.received_day = $2 ORDER BY s.step_order`,
+        [dossierId, dossier.receivedDay],
       )) as StepRow[];
       const event = await apply(m, dossier, steps);
       const [[updated]] = await m.query(
-        `UPDATE dossier AS d SET version = version + 1 WHERE d.id = $1 RETURNING ${DOSSIER_COLUMNS}`,
-        [dossierId],
+        `UPDATE dossier AS d SET version = version + 1 WHERE d.id = $1 AND d.received_day = $2 RETURNING ${DOSSIER_COLUMNS}`,
+        [dossierId, dossier.receivedDay],
       );
       if (event) await appendEvents(m, [event]);
       return updated as DossierRow;
@@ -146,10 +155,15 @@ export class DossierCommands {
   }
 }
 
-async function insertSteps(m: EntityManager, dossierId: string, steps: NewDossier['steps']): Promise<void> {
+async function insertSteps(
+  m: EntityManager,
+  dossierId: string,
+  receivedDay: string,
+  steps: NewDossier['steps'],
+): Promise<void> {
   await m.query(
-    `INSERT INTO dossier_step (dossier_id, step_order, name, role, duration_hours, started_at, due_at, assignee_id)
-     SELECT $1, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])`,
+    `INSERT INTO dossier_step (dossier_id, received_day, step_order, name, role, duration_hours, started_at, due_at, assignee_id)
+     SELECT $1, $9::date, * FROM unnest($2::int[], $3::text[], $4::text[], $5::numeric[], $6::timestamptz[], $7::timestamptz[], $8::uuid[])`,
     [
       dossierId,
       steps.map((s) => s.order),
@@ -159,6 +173,7 @@ async function insertSteps(m: EntityManager, dossierId: string, steps: NewDossie
       steps.map((s) => s.startedAt),
       steps.map((s) => s.dueAt),
       steps.map((s) => s.assigneeId),
+      receivedDay,
     ],
   );
 }

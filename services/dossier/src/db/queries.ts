@@ -9,6 +9,8 @@ import {
   type StepRow,
 } from './rows';
 import type { ProcessVersion } from '../domain/receipt';
+import { dateInVietnam } from '@eiso/calendar';
+import { parseDossierCode } from '../domain/codes';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
@@ -45,10 +47,17 @@ export class DossierQueries {
     return this.db.query(`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.id = ANY($1)`, [valid]);
   }
 
+  /**
+   * The code spells the receipt day: the look-up reads that day's partition only (a code that
+   * spells no day, which no dossier of ours has, is still looked up everywhere).
+   */
   dossierByCode(code: string): Promise<DossierRow | null> {
-    return this.db
-      .query(`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.code = $1`, [code])
-      .then((r) => r[0] ?? null);
+    const day = parseDossierCode(code)?.day;
+    const [sql, params] =
+      day && isIsoDay(day)
+        ? [`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.code = $1 AND d.received_day = $2`, [code, day]]
+        : [`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.code = $1`, [code]];
+    return this.db.query(sql, params).then((r) => r[0] ?? null);
   }
 
   stepsOf(ids: readonly string[]): Promise<StepRow[]> {
@@ -127,8 +136,10 @@ export class DossierQueries {
     if (timeliness.length) where.push(`(${timeliness.join(' OR ')})`);
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM dossier d ${filter}`, params);
+    // The next page starts at the last row's receipt day at the latest: later months are pruned.
     const keyset = q.after
-      ? `${filter ? ' AND' : 'WHERE'} (d.received_at, d.id) < (${p(q.after.receivedAt)}::timestamptz, ${p(q.after.id)}::uuid)`
+      ? `${filter ? ' AND' : 'WHERE'} (d.received_at, d.id) < (${p(q.after.receivedAt)}::timestamptz, ${p(q.after.id)}::uuid)
+         AND d.received_day <= ${p(afterDay(q.after.receivedAt))}::date`
       : '';
     const rows = await this.db.query(
       `SELECT ${DOSSIER_COLUMNS} FROM dossier d ${filter}${keyset} ORDER BY d.received_at DESC, d.id DESC LIMIT ${p(q.limit)}`,
@@ -137,13 +148,18 @@ export class DossierQueries {
     return { rows, total };
   }
 
-  /** Open dossiers whose current step is the official's, soonest due first. */
+  /**
+   * Open dossiers whose current step is the official's, soonest due first. An open dossier's
+   * current step has always started; saying so lets the partial index dossier_step_queue
+   * (assignee_id, due_at) WHERE started_at IS NOT NULL AND completed_at IS NULL drive the query.
+   */
   async workQueue(officialId: string, after: { dueAt: string; id: string } | undefined, limit: number) {
     const params: unknown[] = [officialId, limit];
     const keyset = after ? `AND (d.due_at, d.id) > ($3::timestamptz, $4::uuid)` : '';
     if (after) params.push(after.dueAt, after.id);
-    const base = `FROM dossier d JOIN dossier_step s ON s.dossier_id = d.id AND s.step_order = d.current_step
-      WHERE s.assignee_id = $1 AND d.completed_at IS NULL AND s.completed_at IS NULL`;
+    const base = `FROM dossier d
+      JOIN dossier_step s ON s.dossier_id = d.id AND s.received_day = d.received_day AND s.step_order = d.current_step
+      WHERE s.assignee_id = $1 AND d.completed_at IS NULL AND s.started_at IS NOT NULL AND s.completed_at IS NULL`;
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total ${base}`, [officialId]);
     const rows: DossierRow[] = await this.db.query(
       `SELECT ${DOSSIER_COLUMNS} ${base} ${keyset} ORDER BY d.due_at, d.id LIMIT $2`,
@@ -209,6 +225,18 @@ export interface UnitFiguresRow {
   proceduresPaidOnline: number;
   rated: number;
   disliked: number;
+}
+
+/** A real calendar day (a code's six digits may spell 2026-02-31). */
+function isIsoDay(day: string): boolean {
+  const date = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
+}
+
+/** The receipt day of a keyset cursor's instant; a cursor that is no instant prunes nothing. */
+function afterDay(receivedAt: string): string {
+  const at = new Date(receivedAt);
+  return Number.isNaN(at.getTime()) ? '9999-12-31' : dateInVietnam(at);
 }
 
 const VN_DAY = (column: string) => `(${column} AT TIME ZONE 'Asia/Ho_Chi_Minh')::date`;

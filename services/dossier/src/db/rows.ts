@@ -11,6 +11,8 @@ export interface DossierRow {
   status: DossierStatus;
   version: number;
   receivedAt: Date;
+  /** The receipt day in Vietnam (YYYY-MM-DD): the partition key, so lookups after the first are pruned. */
+  receivedDay: string;
   dueAt: Date;
   appointmentDueAt: Date;
   completedAt: Date | null;
@@ -64,7 +66,8 @@ export interface ApologyRow {
 }
 
 export const DOSSIER_COLUMNS = `d.id, d.code, d.unit_id AS "unitId", d.unit_path AS "unitPath", d.procedure_id AS "procedureId",
-  d.process_id AS "processId", d.channel, d.status, d.version, d.received_at AS "receivedAt", d.due_at AS "dueAt",
+  d.process_id AS "processId", d.channel, d.status, d.version, d.received_at AS "receivedAt",
+  d.received_day::text AS "receivedDay", d.due_at AS "dueAt",
   d.appointment_due_at AS "appointmentDueAt", d.completed_at AS "completedAt", d.returned_at AS "returnedAt",
   d.supplement_requests AS "supplementRequests", d.current_step AS "currentStep", d.applicant_name AS "applicantName",
   d.applicant_id_number AS "applicantIdNumber", d.applicant_phone AS "applicantPhone", d.applicant_email AS "applicantEmail",

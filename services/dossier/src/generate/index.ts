@@ -18,6 +18,7 @@ import { hashPin } from '../domain/codes';
 import type { Timeliness } from '../domain/timeliness';
 import { STAT_COLUMNS } from '../db/commands';
 import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../db/database';
+import { ensureDossierPartitions } from '../db/partitions';
 import { seedProcedures } from '../seed';
 import { DEMO_PIN } from '../seed/write';
 import type { UnitOfficials } from '../seed/plan';
@@ -105,6 +106,7 @@ const STEP_COLUMNS = [
   'due_at',
   'completed_at',
   'completed_by',
+  'received_day',
 ];
 const EVENT_COLUMNS = [
   'sequence',
@@ -144,8 +146,11 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
         `${window.from} to ${window.to} (${plan.workingDays.length} working days), seed ${options.seed}`,
     );
     await admin.query(
-      `TRUNCATE dossier_step, dossier_pause, dossier_apology, deadline_notice, dossier, dossier_sequence, daily_stats, outbox, pin_attempt`,
+      `TRUNCATE dossier_step, dossier_pause, dossier_apology, deadline_notice, dossier_external_id, dossier_idempotency_key,
+         dossier, dossier_sequence, daily_stats, outbox, pin_attempt`,
     );
+    // Every month of the window has its partition (the DEFAULT one is a safety net, not a home).
+    await ensureDossierPartitions(admin, window.from, window.to);
     indexes = await dropSecondaryIndexes(admin, options.keepIndexes ?? false);
     for (let i = 0; i < 3; i++) loaders.push(await connect(options));
     const load = await loadYear(plan, calendar, window, loaders, admin, progress, options.signal);
@@ -258,11 +263,15 @@ async function dropSecondaryIndexes(db: Client, foreignKeysOnly: boolean): Promi
   const tables = TABLES.map((t) => `${DOSSIER_SCHEMA}.${t}`);
   const { rows: constraints } = await db.query<{ table: string; name: string; def: string }>(
     `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def
-     FROM pg_constraint WHERE conrelid = ANY($1::regclass[]) AND contype = ANY($2) ORDER BY contype DESC, conname`,
+     FROM pg_constraint WHERE conrelid = ANY($1::regclass[]) AND contype = ANY($2)
+       -- the parents' constraints only: a key to a partitioned table has a child row per partition
+       AND conparentid = 0
+     ORDER BY contype DESC, conname`,
     [tables, foreignKeysOnly ? ['f'] : ['u', 'f']],
   );
   const { rows: plain } = await db.query<{ name: string; def: string }>(
-    `SELECT indexrelid::regclass::text AS name, pg_get_indexdef(indexrelid) AS def
+    // A partitioned table's index is defined `ON ONLY` the parent; rebuilt on every partition.
+    `SELECT indexrelid::regclass::text AS name, replace(pg_get_indexdef(indexrelid), ' ON ONLY ', ' ON ') AS def
      FROM pg_index i WHERE indrelid = ANY($1::regclass[]) AND NOT indisprimary
        AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
      ORDER BY 1`,
@@ -434,6 +443,7 @@ function writeDossier(
       s.dueAt,
       s.completedAt,
       s.completedAt ? s.assigneeId : null,
+      d.sequenceDay,
     ]);
   const event = latestEvent(d);
   events.row([

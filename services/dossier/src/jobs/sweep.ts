@@ -82,6 +82,8 @@ export async function sweepDeadlines(
 
 interface Candidate {
   id: string;
+  /** The dossier's receipt day: joins back to it within its month's partition. */
+  day: string;
   step: number;
   dueAt: Date;
 }
@@ -96,7 +98,7 @@ async function announceDossiers(
   ripe: (dueAt: Date) => boolean = () => true,
 ): Promise<number> {
   const candidates: Candidate[] = await s.m.query(
-    `SELECT d.id, 0 AS step, d.due_at AS "dueAt" FROM dossier d
+    `SELECT d.id, d.received_day::text AS day, 0 AS step, d.due_at AS "dueAt" FROM dossier d
      WHERE d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED' AND ${window}
        AND NOT EXISTS (SELECT 1 FROM deadline_notice n
                        WHERE n.dossier_id = d.id AND n.step_order = 0 AND n.kind = '${kind}' AND n.due_at = d.due_at)
@@ -120,8 +122,8 @@ async function announceSteps(
   params: unknown[],
 ): Promise<number> {
   const candidates: Candidate[] = await s.m.query(
-    `SELECT s.dossier_id AS id, s.step_order AS step, s.due_at AS "dueAt" FROM dossier_step s
-     JOIN dossier d ON d.id = s.dossier_id AND d.current_step = s.step_order
+    `SELECT s.dossier_id AS id, s.received_day::text AS day, s.step_order AS step, s.due_at AS "dueAt" FROM dossier_step s
+     JOIN dossier d ON d.id = s.dossier_id AND d.received_day = s.received_day AND d.current_step = s.step_order
      WHERE s.started_at IS NOT NULL AND s.completed_at IS NULL AND ${window}
        AND d.completed_at IS NULL AND d.status <> 'SUPPLEMENT_REQUESTED'
        AND NOT EXISTS (SELECT 1 FROM deadline_notice n
@@ -137,19 +139,28 @@ async function announceSteps(
 async function announce(s: Sweep, kind: NoticeKind, type: string, candidates: Candidate[]): Promise<number> {
   if (candidates.length === 0) return 0;
   const rows: AnnouncedRow[] = await s.m.query(
-    `WITH noticed AS (
+    `WITH c AS (SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $6::date[]) AS c(id, step, due, day)),
+     noticed AS (
        INSERT INTO deadline_notice (dossier_id, step_order, kind, due_at, noticed_at)
-       SELECT c.id, c.step, $4, c.due, $5
-       FROM unnest($1::uuid[], $2::int[], $3::timestamptz[]) AS c(id, step, due)
+       SELECT c.id, c.step, $4, c.due, $5 FROM c
        ON CONFLICT DO NOTHING RETURNING dossier_id, step_order, due_at
      )
      SELECT d.id, d.code, d.unit_path AS "unitPath", noticed.step_order AS step, noticed.due_at AS "dueAt",
             s.assignee_id AS "assigneeId",
             EXISTS (SELECT 1 FROM dossier_apology a WHERE a.dossier_id = d.id) AS "apologized"
-     FROM noticed JOIN dossier d ON d.id = noticed.dossier_id
-     LEFT JOIN dossier_step s ON s.dossier_id = d.id
+     FROM noticed
+     JOIN c ON c.id = noticed.dossier_id AND c.step = noticed.step_order AND c.due = noticed.due_at
+     JOIN dossier d ON d.id = noticed.dossier_id AND d.received_day = c.day
+     LEFT JOIN dossier_step s ON s.dossier_id = d.id AND s.received_day = d.received_day
        AND s.step_order = CASE WHEN noticed.step_order = 0 THEN d.current_step ELSE noticed.step_order END`,
-    [candidates.map((c) => c.id), candidates.map((c) => c.step), candidates.map((c) => c.dueAt), kind, s.now],
+    [
+      candidates.map((c) => c.id),
+      candidates.map((c) => c.step),
+      candidates.map((c) => c.dueAt),
+      kind,
+      s.now,
+      candidates.map((c) => c.day),
+    ],
   );
   await appendEvents(
     s.m,

@@ -2,13 +2,16 @@
  * The dossier worker's jobs: the outbox relay (dossier events to the queues of the services that
  * consume them), the deadline sweep every minute and the leaders' overdue digest every morning at
  * 08:00 Vietnam time (BullMQ job schedulers, upserted idempotently, so two workers never run the
- * same tick twice).
+ * same tick twice); and, at start and every night, the monthly dossier partitions of this month and
+ * the next PARTITION_MONTHS_AHEAD (db/partitions.ts), so receipts never land in the DEFAULT one.
  */
 import { Queue, Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { WorkingCalendar } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
 import { OutboxRelay, queueConnection, startPeriodic, type RedisConnection, type Route } from '@eiso/outbox';
+import { dateInVietnam } from '@eiso/calendar';
+import { ensureMonthsAhead } from '../db/partitions';
 import { emitOverdueDigest } from './digest';
 import { sweepDeadlines } from './sweep';
 
@@ -56,9 +59,21 @@ export async function startDossierJobs(options: {
     { pattern: '0 8 * * *', tz: 'Asia/Ho_Chi_Minh' },
     { name: 'digest', opts: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 } } },
   );
+  // Months ahead: nightly, and now (a worker started on a fresh or long-idle database).
+  await sweeps.upsertJobScheduler(
+    'dossier-partitions',
+    { pattern: '30 1 * * *', tz: 'Asia/Ho_Chi_Minh' },
+    { name: 'partitions', opts: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 } } },
+  );
+  await ensureMonthsAhead(db, dateInVietnam(new Date()));
   const sweeper = new Worker(
     SWEEP_QUEUE,
     async (job) => {
+      if (job.name === 'partitions') {
+        const created = await ensureMonthsAhead(db, dateInVietnam(new Date()));
+        if (created > 0) logger.info({ created }, 'dossier partitions created');
+        return { created };
+      }
       if (job.name === 'digest') {
         const digest = await emitOverdueDigest(db, calendar, new Date());
         logger.info(digest, 'overdue digest');

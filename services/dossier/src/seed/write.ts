@@ -94,12 +94,12 @@ async function insertDossiers(m: EntityManager, rows: Row[], pinHash: string): P
 }
 
 async function insertSteps(m: EntityManager, rows: Row[]): Promise<void> {
-  const steps = rows.flatMap((r) => r.steps.map((s) => ({ ...s, dossierId: r.id })));
+  const steps = rows.flatMap((r) => r.steps.map((s) => ({ ...s, dossierId: r.id, day: r.sequenceDay })));
   await m.query(
-    `INSERT INTO dossier_step (dossier_id, step_order, name, role, duration_hours, assignee_id, started_at, due_at, completed_at, completed_by)
-     SELECT d, o, n, r, h, a, s, u, c, CASE WHEN c IS NULL THEN NULL ELSE a END
-     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::numeric[], $6::uuid[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[])
-       AS t(d, o, n, r, h, a, s, u, c)`,
+    `INSERT INTO dossier_step (dossier_id, received_day, step_order, name, role, duration_hours, assignee_id, started_at, due_at, completed_at, completed_by)
+     SELECT d, y, o, n, r, h, a, s, u, c, CASE WHEN c IS NULL THEN NULL ELSE a END
+     FROM unnest($1::uuid[], $2::int[], $3::text[], $4::text[], $5::numeric[], $6::uuid[], $7::timestamptz[], $8::timestamptz[], $9::timestamptz[], $10::date[])
+       AS t(d, o, n, r, h, a, s, u, c, y)`,
     [
       steps.map((s) => s.dossierId),
       steps.map((s) => s.order),
@@ -110,6 +110,8 @@ async function insertSteps(m: EntityManager, rows: Row[]): Promise<void> {
       steps.map((s) => s.startedAt ?? s.completedAt),
       steps.map((s) => s.dueAt),
       steps.map((s) => s.completedAt),
+      // The step's partition key: its dossier's receipt day.
+      steps.map((s) => s.day),
     ],
   );
 }

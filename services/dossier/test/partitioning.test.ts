@@ -1,0 +1,215 @@
+/**
+ * The partitioning migration (1732600400000) over a database that already holds dossiers: the rows
+ * and their lookups survive, a received_day range reads only its months, keys unique across months
+ * stay unique, and dossier_ensure_partitions makes months ahead (moving in what the DEFAULT
+ * partition caught).
+ */
+import type { DataSource } from 'typeorm';
+import {
+  createServiceDataSource,
+  createTestDatabase,
+  prepareServiceSchema,
+  type TestDatabase,
+} from '@eiso/db';
+import { dateInVietnam } from '@eiso/calendar';
+import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../src/db/database';
+import { dossierMigrations } from '../src/db/migrations';
+import { ensureDossierPartitions, monthStart } from '../src/db/partitions';
+
+let database: TestDatabase;
+let db: DataSource;
+const today = dateInVietnam(new Date());
+const twoMonthsAgo = `${monthStart(today, -2).slice(0, 8)}15`;
+const unit = '00000000-0000-4000-8000-000000000001';
+const procedure = '00000000-0000-4000-8000-000000000002';
+
+const open = (migrations: (typeof dossierMigrations)[number][]) =>
+  createServiceDataSource({
+    url: database.url,
+    schema: DOSSIER_SCHEMA,
+    role: DOSSIER_ROLE,
+    entities: [],
+    migrations,
+    poolSize: 2,
+  }).dataSource;
+
+/** A dossier row with what NOT NULL asks for, and two steps; returns its id. */
+async function insertDossier(
+  q: Pick<DataSource, 'query'>,
+  code: string,
+  day: string,
+  extra: { externalId?: string; idempotencyKey?: string } = {},
+  stepDay?: string,
+): Promise<string> {
+  const [{ id }] = await q.query(
+    `INSERT INTO dossier (code, unit_id, unit_path, procedure_id, channel, status, received_at, received_day, due_at,
+       appointment_due_at, applicant_name, applicant_id_number, pin_hash, external_id, idempotency_key)
+     VALUES ($1, $2, '/VN/22/', $3, 'COUNTER', 'RECEIVED', $4::date + time '09:00', $4, $4::date + 5, $4::date + 5,
+       'Nguyễn Văn A', '001', 'x', $5, $6)
+     RETURNING id`,
+    [code, unit, procedure, day, extra.externalId ?? null, extra.idempotencyKey ?? null],
+  );
+  const stepColumns = stepDay ? ', received_day' : '';
+  const stepValue = stepDay ? `, '${stepDay}'` : '';
+  for (const order of [1, 2])
+    await q.query(
+      `INSERT INTO dossier_step (dossier_id, step_order, name, role, duration_hours${stepColumns})
+       VALUES ($1, $2, 'Bước', 'HANDLER', 4${stepValue})`,
+      [id, order],
+    );
+  return id;
+}
+
+/** The tables an EXPLAIN of `sql` reads. */
+async function relationsRead(sql: string, params: unknown[] = []): Promise<string[]> {
+  const [{ 'QUERY PLAN': plan }] = await db.query(`EXPLAIN (FORMAT JSON) ${sql}`, params);
+  const names: string[] = [];
+  const walk = (node: Record<string, unknown>) => {
+    if (typeof node['Relation Name'] === 'string') names.push(node['Relation Name']);
+    for (const child of (node.Plans as Record<string, unknown>[] | undefined) ?? []) walk(child);
+  };
+  walk(plan[0].Plan);
+  return names.sort();
+}
+
+const ids: Record<string, string> = {};
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  await prepareServiceSchema(database.url, DOSSIER_SCHEMA, DOSSIER_ROLE);
+  // The schema before the migration, holding dossiers of three months (one years back).
+  const before = open(dossierMigrations.filter((m) => m.name !== 'PartitionByReceiptMonth1732600400000'));
+  await before.initialize();
+  await before.runMigrations({ transaction: 'each' });
+  ids.old = await insertDossier(before, 'X-190315-0001', '2019-03-15', { externalId: 'legacy-1' });
+  ids.recent = await insertDossier(before, `X-${twoMonthsAgo.slice(2).replace(/-/g, '')}-0001`, twoMonthsAgo);
+  ids.today = await insertDossier(before, `X-${today.slice(2).replace(/-/g, '')}-0001`, today, {
+    idempotencyKey: 'key-1',
+  });
+  await before.query(
+    `INSERT INTO dossier_pause (dossier_id, seq, reason, started_at) VALUES ($1, 1, 'bổ sung', now())`,
+    [ids.today],
+  );
+  await before.destroy();
+  db = open(dossierMigrations);
+  await db.initialize();
+  const applied = await db.runMigrations({ transaction: 'each' });
+  expect(applied.map((m) => m.name)).toEqual(['PartitionByReceiptMonth1732600400000']);
+}, 60_000);
+
+afterAll(async () => {
+  await db?.destroy();
+  await database?.drop();
+});
+
+describe('the partitioning migration over existing dossiers', () => {
+  it('keeps every dossier, step and pause, each step in its dossier’s month', async () => {
+    const dossiers = await db.query(
+      `SELECT id, received_day::text AS day FROM dossier ORDER BY received_day`,
+    );
+    expect(dossiers.map((d: { id: string }) => d.id)).toEqual([ids.old, ids.recent, ids.today]);
+    const [{ steps, misplaced }] = await db.query(
+      `SELECT count(*)::int AS steps,
+              count(*) FILTER (WHERE s.received_day <> d.received_day)::int AS misplaced
+       FROM dossier_step s JOIN dossier d ON d.id = s.dossier_id`,
+    );
+    expect({ steps, misplaced }).toEqual({ steps: 6, misplaced: 0 });
+    expect(await db.query(`SELECT count(*)::int AS n FROM dossier_pause`)).toEqual([{ n: 1 }]);
+  });
+
+  it('partitions dossiers and steps by month: the old month, the last twelve, three ahead, a default', async () => {
+    const partitions: { name: string }[] = await db.query(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+       WHERE i.inhparent = 'dossier'::regclass ORDER BY 1`,
+    );
+    const names = partitions.map((p) => p.name);
+    const month = (day: string) => `dossier_${day.slice(0, 7).replace('-', '')}`;
+    expect(names).toEqual(
+      expect.arrayContaining([
+        'dossier_201903',
+        month(twoMonthsAgo),
+        month(today),
+        month(monthStart(today, 3)),
+        month(monthStart(today, -12)),
+        'dossier_default',
+      ]),
+    );
+    expect(names).not.toContain(month(monthStart(today, 4)));
+    expect(names).not.toContain('dossier_201904');
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = 'dossier_step'::regclass`,
+    );
+    expect(n).toBe(names.length);
+    const where = await db.query(`SELECT tableoid::regclass::text AS part FROM dossier WHERE id = $1`, [
+      ids.old,
+    ]);
+    expect(where).toEqual([{ part: 'dossier_201903' }]);
+  });
+
+  it('reads only the months a received_day range names', async () => {
+    const first = monthStart(twoMonthsAgo);
+    const last = monthStart(twoMonthsAgo, 1);
+    expect(
+      await relationsRead(`SELECT count(*) FROM dossier WHERE received_day >= $1 AND received_day < $2`, [
+        first,
+        last,
+      ]),
+    ).toEqual([`dossier_${first.slice(0, 7).replace('-', '')}`]);
+    expect(
+      await relationsRead(
+        `SELECT * FROM dossier_step WHERE received_day = '2019-03-15' AND dossier_id = $1`,
+        [ids.old],
+      ),
+    ).toEqual(['dossier_step_201903']);
+  });
+
+  it('keeps external ids and idempotency keys unique across months', async () => {
+    expect(await db.query(`SELECT external_id, dossier_id FROM dossier_external_id`)).toEqual([
+      { external_id: 'legacy-1', dossier_id: ids.old },
+    ]);
+    expect(await db.query(`SELECT idempotency_key, dossier_id FROM dossier_idempotency_key`)).toEqual([
+      { idempotency_key: 'key-1', dossier_id: ids.today },
+    ]);
+    await expect(
+      db.transaction((m) =>
+        m.query(
+          `INSERT INTO dossier_external_id (external_id, dossier_id, received_day) VALUES ('legacy-1', $1, $2)`,
+          [ids.today, today],
+        ),
+      ),
+    ).rejects.toThrow(/duplicate key/);
+    // A step of no dossier (or of the right id in the wrong month) is refused by the key.
+    await expect(
+      db.query(
+        `INSERT INTO dossier_step (dossier_id, step_order, name, role, duration_hours, received_day)
+         VALUES ($1, 9, 'x', 'HANDLER', 1, $2)`,
+        [ids.old, today],
+      ),
+    ).rejects.toThrow(/foreign key/);
+  });
+
+  it('creates months ahead, moving in what the DEFAULT partition caught', async () => {
+    const id = await insertDossier(db, 'X-300510-0001', '2030-05-10', {}, '2030-05-10');
+    const where = async () =>
+      db.query(`SELECT DISTINCT tableoid::regclass::text AS part FROM dossier_step WHERE dossier_id = $1`, [
+        id,
+      ]);
+    expect(await where()).toEqual([{ part: 'dossier_step_default' }]);
+    expect(await ensureDossierPartitions(db, '2030-04-01', '2030-06-30')).toBe(3);
+    expect(await where()).toEqual([{ part: 'dossier_step_203005' }]);
+    expect(
+      await db.query(`SELECT tableoid::regclass::text AS part FROM dossier WHERE id = $1`, [id]),
+    ).toEqual([{ part: 'dossier_203005' }]);
+    expect(await db.query(`SELECT count(*)::int AS n FROM dossier_default`)).toEqual([{ n: 0 }]);
+    // Again: nothing to do.
+    expect(await ensureDossierPartitions(db, '2030-04-01', '2030-06-30')).toBe(0);
+    // The moved partition has the indexes and keys of its parent.
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'dossier_203005'`,
+    );
+    const [{ parent }] = await db.query(
+      `SELECT count(*)::int AS parent FROM pg_indexes WHERE tablename = 'dossier'`,
+    );
+    expect(n).toBe(parent);
+  });
+});
