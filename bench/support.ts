@@ -168,9 +168,13 @@ export interface EisoProcess {
   name: string;
 }
 
+/** The entry points of the system's processes: compiled (`pnpm start`) or under tsx. */
+const ENTRY = /(src|dist)\/(main|worker)\.(ts|js)/;
+
 /**
  * The processes of the system serving GATEWAY_URL: the one listening on its port, its parent (the
- * `eiso start` supervisor) and the supervisor's children that run `src/main.ts` or `src/worker.ts`
+ * `eiso start` supervisor) and the supervisor's children that run a `main` or `worker` entry —
+ * `dist/main.js` as `pnpm start` runs them, or `src/main.ts` from the sources under tsx
  * (subgraphs, gateway, workers), named from their directory under services/ or gateway/.
  */
 export function eisoProcesses(gatewayUrl = GATEWAY_URL): EisoProcess[] {
@@ -178,7 +182,7 @@ export function eisoProcesses(gatewayUrl = GATEWAY_URL): EisoProcess[] {
   const gatewayPid = listeningPid(port);
   if (!gatewayPid) return [];
   const supervisor = parentOf(gatewayPid);
-  const isEiso = (pid: number) => /src\/(main|worker)\.ts/.test(cmdline(pid));
+  const isEiso = (pid: number) => ENTRY.test(cmdline(pid));
   const found: EisoProcess[] = [];
   if (supervisor && isEiso(supervisor)) found.push({ pid: supervisor, name: 'supervisor (eiso start)' });
   const children = supervisor && isEiso(supervisor) ? childrenOf(supervisor) : [gatewayPid];
@@ -197,7 +201,7 @@ export function processName(pid: number): string {
     // gone
   }
   const dir = path.basename(cwd) || `pid ${pid}`;
-  return /src\/worker\.ts/.test(cmdline(pid)) ? `${dir} worker` : dir;
+  return /(src|dist)\/worker\.(ts|js)/.test(cmdline(pid)) ? `${dir} worker` : dir;
 }
 
 function cmdline(pid: number): string {
@@ -265,9 +269,9 @@ export const SYSTEM_PROCESSES = [
 export const MEMORY_TARGET_MIB = 1536;
 
 /**
- * The processes' helpers: tsx starts an esbuild service as a child of every process it runs
- * (~15 MB each). They exist only because the system runs from TypeScript sources; they are
- * summed apart.
+ * The processes' helpers: under tsx (the system run from its TypeScript sources, `pnpm eiso
+ * start`), an esbuild service is a child of every process (~14 MB each). They exist only because
+ * of tsx; they are summed apart. The compiled system (`pnpm start`) has none.
  */
 function helpersOf(processes: EisoProcess[]): EisoProcess[] {
   const listed = new Set(processes.map((p) => p.pid));
@@ -322,7 +326,7 @@ export function sampleMemory(processes: EisoProcess[]) {
       processCount: system.length,
       missing: SYSTEM_PROCESSES.filter((name) => !found.has(name)),
       tsxHelpers: { processes: helperRows, totalPeakRssMiB: sum(helperRows) },
-      note: 'each peak is the largest VmRSS sampled every 250 ms during the load, and the total their sum (at least the peak of the processes together, also given); VmHWM is the peak since the process started (start-up included); the processes run from TypeScript sources through tsx, which adds to every figure and starts an esbuild helper beside each (summed apart)',
+      note: 'each peak is the largest VmRSS sampled every 250 ms during the load, and the total their sum (at least the peak of the processes together, also given); VmHWM is the peak since the process started (start-up included); under tsx each process also has an esbuild helper (summed apart)',
       target: { allProcessesUnderMiB: MEMORY_TARGET_MIB },
       verdict: `${totalPeakRssMiB} MiB for ${system.length} processes together (target ≤ ${MEMORY_TARGET_MIB} MiB): ${totalPeakRssMiB <= MEMORY_TARGET_MIB ? 'met' : `missed by ${totalPeakRssMiB - MEMORY_TARGET_MIB} MiB`}`,
     };
