@@ -15,6 +15,7 @@ import { dateInVietnam } from '@eiso/calendar';
 import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../src/db/database';
 import { dossierMigrations } from '../src/db/migrations';
 import { ensureDossierPartitions, monthStart } from '../src/db/partitions';
+import { DossierCommands, type NewDossier } from '../src/db/commands';
 
 let database: TestDatabase;
 let db: DataSource;
@@ -211,5 +212,71 @@ describe('the partitioning migration over existing dossiers', () => {
       `SELECT count(*)::int AS parent FROM pg_indexes WHERE tablename = 'dossier'`,
     );
     expect(n).toBe(parent);
+  });
+
+  it('finds the dossier a receipt made in an earlier month when it is retried with its key', async () => {
+    const commands = new DossierCommands(db);
+    const receipt = (day: string): Omit<NewDossier, 'code'> => ({
+      unitId: unit,
+      unitPath: '/VN/22/',
+      procedureId: procedure,
+      processId: procedure,
+      channel: 'ONLINE',
+      receivedAt: new Date(`${day}T09:00:00+07:00`),
+      receivedDay: day,
+      dueAt: new Date(`${day}T17:00:00+07:00`),
+      applicant: { name: 'Trần Thị B', idNumber: '002' },
+      pinHash: 'x',
+      idempotencyKey: 'retry-across-months',
+      feeDue: null,
+      paidOnline: false,
+      digitized: true,
+      receivedBy: unit,
+      steps: [
+        {
+          order: 1,
+          name: 'Tiếp nhận',
+          role: 'RECEIVER',
+          durationHours: 1,
+          startedAt: null,
+          dueAt: null,
+          assigneeId: null,
+        },
+      ],
+    });
+    const first = await commands.receive(
+      receipt(twoMonthsAgo),
+      (n) => `Y-${twoMonthsAgo.slice(2).replace(/-/g, '')}-${n}`,
+    );
+    const again = await commands.receive(receipt(today), (n) => `Y-${today.slice(2).replace(/-/g, '')}-${n}`);
+    expect(first.created).toBe(true);
+    expect(again).toMatchObject({
+      created: false,
+      dossier: { id: first.dossier.id, receivedDay: twoMonthsAgo },
+    });
+    const [{ n }] = await db.query(
+      `SELECT count(*)::int AS n FROM dossier WHERE idempotency_key = 'retry-across-months'`,
+    );
+    expect(n).toBe(1);
+  });
+
+  it('rolls back to the unpartitioned tables and forward again with the rows', async () => {
+    const count = async () =>
+      (
+        await db.query(
+          `SELECT (SELECT count(*) FROM dossier)::int AS d, (SELECT count(*) FROM dossier_step)::int AS s`,
+        )
+      )[0];
+    const before = await count();
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await count()).toEqual(before);
+    expect(await db.query(`SELECT relkind FROM pg_class WHERE oid = 'dossier'::regclass`)).toEqual([
+      { relkind: 'r' },
+    ]);
+    await db.runMigrations({ transaction: 'each' });
+    expect(await count()).toEqual(before);
+    expect(await db.query(`SELECT relkind FROM pg_class WHERE oid = 'dossier'::regclass`)).toEqual([
+      { relkind: 'p' },
+    ]);
   });
 });
