@@ -404,7 +404,7 @@ describe('events', () => {
   it("the sweep announces an overdue dossier once, and the worker relays its events to the consumers' queues", async () => {
     const { randomBytes } = await import('node:crypto');
     const { Queue } = await import('bullmq');
-    const { createRedisConnection } = await import('@eiso/outbox');
+    const { createRedisConnection, eventsOf } = await import('@eiso/outbox');
     const { createDossierDataSource, startDossierJobs, sweepDeadlines } = await import('@eiso/dossier');
     const { createLogger } = await import('@eiso/logging');
 
@@ -439,7 +439,10 @@ describe('events', () => {
       for (let i = 0; i < 50 && !types.includes('dossier.overdue'); i++) {
         await new Promise((r) => setTimeout(r, 200));
         const waiting = await queue.getJobs(['waiting'], 0, -1, true);
-        types = waiting.filter((j) => j.data.aggregateId === d.id).map((j) => j.name);
+        types = waiting
+          .flatMap((j) => eventsOf(j.data))
+          .filter((e) => e.aggregateId === d.id)
+          .map((e) => e.type);
       }
       await jobs.stop();
       await queue.close();

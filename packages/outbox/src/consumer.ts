@@ -1,11 +1,14 @@
 /**
  * Consuming events once: each consumer records the ids it has applied in the same transaction as
- * the effect, so a replayed or re-sent event changes nothing.
+ * the effect, so a replayed or re-sent event changes nothing. A job's run of events (relay.ts) is
+ * applied in one transaction; should one of them fail, the run is applied again event by event, so
+ * a bad event holds back only itself (its job retried, the others already recorded as applied).
  */
 import { Worker } from 'bullmq';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EisoEvent } from './event';
 import { queueConnection, type RedisConnection } from './redis';
+import { eventsOf, type EventBatch } from './relay';
 
 export type EventHandler = (event: EisoEvent, manager: EntityManager) => Promise<void>;
 
@@ -27,6 +30,49 @@ export async function applyOnce(
   });
 }
 
+/**
+ * Applies a run of events once each for `consumer`, in order, in one transaction; returns how many
+ * were new. Events already applied (a re-sent run) are skipped.
+ */
+export async function applyBatchOnce(
+  db: DataSource,
+  consumer: string,
+  events: EisoEvent[],
+  handle: EventHandler,
+): Promise<number> {
+  if (events.length === 1) return (await applyOnce(db, consumer, events[0], handle)) ? 1 : 0;
+  return db.transaction(async (m) => {
+    const inserted: { event_id: string }[] = await m.query(
+      `INSERT INTO applied_event (consumer, event_id) SELECT $1, unnest($2::uuid[])
+       ON CONFLICT DO NOTHING RETURNING event_id`,
+      [consumer, events.map((e) => e.id)],
+    );
+    const fresh = new Set(inserted.map((r) => r.event_id));
+    for (const event of events) if (fresh.has(event.id)) await handle(event, m);
+    return fresh.size;
+  });
+}
+
+/** A run that failed whole is retried one event at a time; the first failure is rethrown. */
+async function applyRun(db: DataSource, consumer: string, events: EisoEvent[], handle: EventHandler) {
+  try {
+    return await applyBatchOnce(db, consumer, events, handle);
+  } catch (error) {
+    if (events.length === 1) throw error;
+    let applied = 0;
+    let failure: unknown = null;
+    for (const event of events) {
+      try {
+        if (await applyOnce(db, consumer, event, handle)) applied++;
+      } catch (eventError) {
+        failure ??= eventError;
+      }
+    }
+    if (failure) throw failure;
+    return applied;
+  }
+}
+
 export interface ConsumerOptions {
   db: DataSource;
   consumer: string;
@@ -41,7 +87,8 @@ export interface ConsumerOptions {
 export function startConsumer(options: ConsumerOptions): Worker {
   return new Worker(
     options.queue,
-    async (job) => applyOnce(options.db, options.consumer, job.data as EisoEvent, options.handle),
+    async (job) =>
+      applyRun(options.db, options.consumer, eventsOf(job.data as EventBatch | EisoEvent), options.handle),
     {
       ...queueConnection(options.connection, options.prefix, options.queue),
       concurrency: options.concurrency ?? 1,

@@ -6,12 +6,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@eiso/db';
+import { waitFor } from '@eiso/testing';
 import {
   appendEvents,
+  applyBatchOnce,
   applyOnce,
   createAppliedEventTable,
   createOutboxTable,
   createRedisConnection,
+  eventsOf,
   OutboxRelay,
   startConsumer,
   type EisoEvent,
@@ -53,7 +56,7 @@ async function jobsIn(queue: string): Promise<EisoEvent[]> {
   const q = new Queue(queue, { connection: redis, prefix });
   const jobs = await q.getJobs(['waiting', 'active', 'completed', 'delayed'], 0, -1, true);
   await q.close();
-  return jobs.map((j) => j.data as EisoEvent);
+  return jobs.flatMap((j) => eventsOf(j.data));
 }
 
 describe('the outbox', () => {
@@ -116,6 +119,65 @@ describe('the outbox', () => {
       applyOnce(db, 'test', sample, async () => Promise.reject(new Error('down'))),
     ).rejects.toThrow('down');
     expect(await applyOnce(db, 'test', sample, async () => undefined)).toBe(true);
+  });
+
+  it('applies a run of events in order, once each, skipping those already applied', async () => {
+    const run: EisoEvent[] = ['r1', 'r2', 'r3'].map((id) => ({
+      id: randomUUID(),
+      occurredAt: new Date().toISOString(),
+      ...event(id),
+    }));
+    const applied: string[] = [];
+    const record = async (e: EisoEvent) => void applied.push(e.aggregateId);
+    expect(await applyOnce(db, 'batch-test', run[1], record)).toBe(true);
+    expect(await applyBatchOnce(db, 'batch-test', run, record)).toBe(2);
+    expect(await applyBatchOnce(db, 'batch-test', run, record)).toBe(0);
+    expect(applied).toEqual(['r2', 'r1', 'r3']);
+  });
+
+  it('a bad event in a run holds back only itself', async () => {
+    // The effects are rows written in the consumer's transaction, as real consumers' are: a run
+    // rolled back leaves none of them.
+    await db.query(`CREATE TABLE poison_effect (aggregate_id text PRIMARY KEY)`);
+    await db.transaction((m) =>
+      appendEvents(
+        m,
+        ['good-1', 'bad', 'good-2'].map((id) => event(id, 'poison.test')),
+      ),
+    );
+    const relay = new OutboxRelay({
+      db,
+      connection: redis,
+      prefix,
+      routes: [{ queue: 'poison', types: ['poison.'] }],
+    });
+    await relay.drain();
+    await relay.close();
+    const effects = async () =>
+      (await db.query(`SELECT aggregate_id FROM poison_effect ORDER BY aggregate_id`)).map(
+        (r: { aggregate_id: string }) => r.aggregate_id,
+      );
+    const worker = startConsumer({
+      db,
+      consumer: 'poison-test',
+      queue: 'poison',
+      connection: redis,
+      prefix,
+      handle: async (e, m) => {
+        if (e.aggregateId === 'bad') throw new Error('cannot apply');
+        await m.query(`INSERT INTO poison_effect VALUES ($1)`, [e.aggregateId]);
+      },
+    });
+    try {
+      await waitFor(effects, (rows) => rows.length >= 2);
+    } finally {
+      await worker.close();
+    }
+    expect(await effects()).toEqual(['good-1', 'good-2']);
+    const rows = await db.query(
+      `SELECT count(*)::int AS n FROM applied_event WHERE consumer = 'poison-test'`,
+    );
+    expect(rows[0].n).toBe(2);
   });
 
   it('a worker consumes the relayed queue in order', async () => {

@@ -10,7 +10,7 @@ import type { Caller } from '@eiso/auth';
 import { addDays, todayInVietnam } from '@eiso/calendar';
 import { createLogger } from '@eiso/logging';
 import { createOrgDataSource, orgModule, OrgQueries } from '@eiso/org';
-import { createRedisConnection, type EisoEvent } from '@eiso/outbox';
+import { createRedisConnection, eventsOf, type EisoEvent } from '@eiso/outbox';
 import { postSigned, startStack, type Stack, type Startable } from '@eiso/testing';
 import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
@@ -148,10 +148,16 @@ describe('audit events', () => {
     });
     const queue = new Queue(AUDIT_EVENT_ROUTES[0].queue, { connection: redis, prefix });
     try {
-      for (let i = 0; i < 100 && (await queue.count()) < 3; i++) await new Promise((r) => setTimeout(r, 50));
-      expect(await queue.count()).toBe(3);
+      const queued = async () =>
+        (await queue.getJobs(['waiting', 'active', 'completed', 'delayed'], 0, -1, true)).flatMap((j) =>
+          eventsOf(j.data),
+        );
+      for (let i = 0; i < 100 && (await queued()).length < 3; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const relayed = await queued();
+      expect(relayed).toHaveLength(3);
       for (const e of events)
-        expect((await queue.getJob(e.id))?.data).toMatchObject({ id: e.id, type: e.type });
+        expect(relayed.find((r) => r.id === e.id)).toMatchObject({ id: e.id, type: e.type });
       const [{ unsent }] = await db.query(`SELECT count(*)::int AS unsent FROM outbox WHERE sent_at IS NULL`);
       expect(unsent).toBe(0);
     } finally {
