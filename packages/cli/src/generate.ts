@@ -1,5 +1,5 @@
 /**
- * `eiso generate --dossiers N [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--json FILE]`: a national year
+ * `eiso generate --dossiers N [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--workers K] [--json FILE]`: a national year
  * of dossiers in the database at DATABASE_URL (see docs/scaling.md). Progress goes to stderr; with
  * `--json FILE` the figures (machine, versions, N, seconds, rows/s, load average) are written to FILE.
  */
@@ -11,7 +11,10 @@ import { DEFAULT_GENERATE_DOSSIERS, generateNationalYear, type GenerateResult } 
 import { UsageError } from './token';
 
 export const GENERATE_USAGE =
-  'usage: eiso generate [--dossiers N] [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--json FILE]';
+  'usage: eiso generate [--dossiers N] [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--workers K] [--json FILE]';
+
+/** Planning threads by default: all cores but one (PostgreSQL needs its share); at least one. */
+export const DEFAULT_GENERATE_WORKERS = Math.max(1, os.availableParallelism() - 1);
 
 export interface GenerateArguments {
   dossiers: number;
@@ -19,11 +22,18 @@ export interface GenerateArguments {
   year?: number;
   replace: boolean;
   keepIndexes?: boolean;
+  /** Worker threads planning the days (0: on the main thread); the rows do not depend on it. */
+  workers: number;
   json?: string;
 }
 
 export function parseGenerateArguments(args: string[]): GenerateArguments {
-  const parsed: GenerateArguments = { dossiers: DEFAULT_GENERATE_DOSSIERS, seed: 1, replace: false };
+  const parsed: GenerateArguments = {
+    dossiers: DEFAULT_GENERATE_DOSSIERS,
+    seed: 1,
+    replace: false,
+    workers: DEFAULT_GENERATE_WORKERS,
+  };
   for (let i = 0; i < args.length; i++) {
     const [flag, inline] = args[i].split('=', 2) as [string, string | undefined];
     const value = () => {
@@ -39,6 +49,7 @@ export function parseGenerateArguments(args: string[]): GenerateArguments {
     if (flag === '--dossiers') parsed.dossiers = integer(value(), 1);
     else if (flag === '--seed') parsed.seed = integer(value(), 0);
     else if (flag === '--year') parsed.year = integer(value(), 2000);
+    else if (flag === '--workers') parsed.workers = integer(value(), 0);
     else if (flag === '--json') parsed.json = value();
     else if (flag === '--replace') parsed.replace = true;
     else if (flag === '--keep-indexes') parsed.keepIndexes = true;
@@ -58,6 +69,7 @@ export async function generate(
   const load: number[] = [];
   const sample = setInterval(() => load.push(os.loadavg()[0]), 5000);
   const before = os.loadavg()[0];
+  const cpuBefore = process.cpuUsage();
   // Ctrl-C stops between two days, so the indexes dropped for the load are rebuilt; a second one exits.
   const abort = new AbortController();
   const stop = () => {
@@ -74,12 +86,14 @@ export async function generate(
       progress: say,
       signal: abort.signal,
     });
+    const cpu = process.cpuUsage(cpuBefore);
     const rate = (n: number) => Math.round(n / result.seconds.total);
     say(
       `generate: ${result.dossiers.toLocaleString('en')} dossiers, ${result.rows.toLocaleString('en')} rows in ` +
         `${result.seconds.total.toFixed(1)} s (${rate(result.dossiers).toLocaleString('en')} dossiers/s, ` +
         `${rate(result.rows).toLocaleString('en')} rows/s; load ${result.seconds.load.toFixed(1)} s, ` +
-        `indexes ${result.seconds.indexes.toFixed(1)} s); ${pct(result.open, result.dossiers)} not yet returned, ` +
+        `indexes ${result.seconds.indexes.toFixed(1)} s; node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s); ` +
+        `${pct(result.open, result.dossiers)} not yet returned, ` +
         `${pct(result.inProgress, result.dossiers)} in progress`,
     );
     if (options.json) {
@@ -101,7 +115,10 @@ export async function generate(
             max: Math.max(...load, before),
           },
         },
+        workers: options.workers,
         ...result,
+        // This process, all its threads (the planning workers too).
+        nodeCpuSeconds: { user: cpu.user / 1e6, system: cpu.system / 1e6 },
         rowsPerSecond: rate(result.rows),
         dossiersPerSecond: rate(result.dossiers),
       };

@@ -45,6 +45,7 @@ export function isoInstant(t: number): string {
 }
 
 const FLUSH_AT = 256 * 1024;
+const SLICE = 1024 * 1024;
 
 export class CopyWriter {
   rows = 0;
@@ -73,8 +74,13 @@ export class CopyWriter {
 
   private flush(): void {
     if (this.buffer.length === 0) return;
-    const ok = this.stream.write(this.buffer);
+    const buffer = this.buffer;
     this.buffer = '';
+    this.send(buffer);
+  }
+
+  private send(chunk: string | Buffer): void {
+    const ok = this.stream.write(chunk);
     if (!ok && !this.waiting)
       this.waiting = new Promise<void>((resolve, reject) => {
         const onDrain = () => {
@@ -88,6 +94,21 @@ export class CopyWriter {
         this.stream.once('drain', onDrain);
         this.stream.once('error', onError);
       }).finally(() => (this.waiting = null));
+  }
+
+  /**
+   * Writes COPY text made elsewhere (`rows` lines of it), in slices of about a megabyte: one day
+   * of a national year is tens of megabytes.
+   */
+  write(text: string | Uint8Array, rows: number): void {
+    this.flush();
+    const bytes =
+      typeof text === 'string'
+        ? Buffer.from(text)
+        : Buffer.from(text.buffer, text.byteOffset, text.byteLength);
+    for (let at = 0; at < bytes.length; at += SLICE)
+      this.send(bytes.subarray(at, Math.min(bytes.length, at + SLICE)));
+    this.rows += rows;
   }
 
   /** Waits while PostgreSQL is behind (call between batches). */

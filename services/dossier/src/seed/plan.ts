@@ -47,8 +47,22 @@ export interface SeedDossier {
   applicantIdNumber: string;
 }
 
-const FAMILY = ['Nguyễn', 'Trần', 'Lê', 'Phạm', 'Hoàng', 'Huỳnh', 'Phan', 'Vũ', 'Võ', 'Đặng', 'Bùi', 'Đỗ'];
-const GIVEN = [
+/** An applicant's name: a family name and two given names (also the generator's, generate/plan.ts). */
+export const FAMILY = [
+  'Nguyễn',
+  'Trần',
+  'Lê',
+  'Phạm',
+  'Hoàng',
+  'Huỳnh',
+  'Phan',
+  'Vũ',
+  'Võ',
+  'Đặng',
+  'Bùi',
+  'Đỗ',
+];
+export const GIVEN = [
   'An',
   'Bình',
   'Chi',

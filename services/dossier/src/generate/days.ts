@@ -1,0 +1,124 @@
+/**
+ * Where planned days come from: this thread (`inProcess`), or worker threads (`inWorkers`) that
+ * each build the same plan from the same input and plan the days they are sent. Days are asked
+ * for in order and come back in order; a few are planned ahead, so the loader writes one day
+ * while the next ones are planned. Each worker counts the rollups of its own days; they are added
+ * up at the end (whole numbers: the sum is the same however the days were shared out).
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { TabledCalendar } from './calendar';
+import { NationalYearPlan, type DayText, type PlanInput } from './plan';
+import { Rollups } from './rollups';
+
+/** A planned day's COPY text: strings from this thread, UTF-8 bytes from a worker. */
+export interface PlannedDay extends Omit<DayText, 'dossiers' | 'steps' | 'events' | 'sequences'> {
+  dossiers: string | Uint8Array;
+  steps: string | Uint8Array;
+  events: string | Uint8Array;
+  sequences: string | Uint8Array;
+}
+
+export interface DaySource {
+  /** Day `d` (asked for in order 0, 1, 2, …). */
+  day(d: number): Promise<PlannedDay>;
+  /** Every day's rollups, once all days are planned. */
+  rollups(): Promise<Rollups>;
+  close(): Promise<void>;
+}
+
+/** The calendar a plan's days need: the window, a week before, and a year and more after. */
+export function planCalendar(input: PlanInput): TabledCalendar {
+  const asOf = new Date(input.window.asOf.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
+  return new TabledCalendar(shift(input.window.from, -7), shift(asOf, 400));
+}
+
+const shift = (date: string, days: number) =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+
+export function inProcess(plan: NationalYearPlan): DaySource {
+  const rollups = plan.rollups();
+  return {
+    day: (d) => Promise.resolve(plan.planDay(d, rollups)),
+    rollups: () => Promise.resolve(rollups),
+    close: () => Promise.resolve(),
+  };
+}
+
+/**
+ * The worker runs worker.js when compiled. Run from sources (tsx), a worker thread does not get
+ * the main thread's TypeScript loader on Node 20, so it registers tsx's require hook first.
+ */
+function startWorker(input: PlanInput): Worker {
+  const file = path.join(__dirname, `worker${path.extname(__filename)}`);
+  if (!file.endsWith('.ts')) return new Worker(file, { workerData: input });
+  const tsx = require.resolve('tsx/cjs');
+  return new Worker(`require(${JSON.stringify(tsx)}); require(${JSON.stringify(file)});`, {
+    eval: true,
+    workerData: input,
+  });
+}
+
+interface Pending {
+  resolve: (day: PlannedDay) => void;
+  reject: (error: Error) => void;
+  promise: Promise<PlannedDay>;
+}
+
+/** `count` workers, day d planned by worker d mod count, up to `ahead` days per worker in flight. */
+export function inWorkers(plan: NationalYearPlan, input: PlanInput, count: number, ahead = 2): DaySource {
+  const workers = Array.from({ length: count }, () => startWorker(input));
+  const pending = new Map<number, Pending>();
+  let failure: Error | null = null;
+  const fail = (error: Error) => {
+    failure ??= error;
+    for (const p of pending.values()) p.reject(error);
+  };
+  for (const w of workers) {
+    w.on('message', (m: PlannedDay | { error: string }) => {
+      if ('error' in m) return fail(new Error(`generate worker: ${m.error}`));
+      pending.get(m.day)?.resolve(m);
+    });
+    w.on('error', fail);
+    w.on('exit', (code) => {
+      if (code !== 0) fail(new Error(`generate worker exited with code ${code}`));
+    });
+  }
+  let requested = 0;
+  const request = (d: number) => {
+    let resolve!: (day: PlannedDay) => void;
+    let reject!: (error: Error) => void;
+    const promise = new Promise<PlannedDay>((y, n) => ((resolve = y), (reject = n)));
+    promise.catch(() => undefined);
+    pending.set(d, { resolve, reject, promise });
+    workers[d % count].postMessage({ type: 'day', day: d });
+  };
+  const days = plan.workingDays.length;
+  return {
+    async day(d) {
+      if (failure) throw failure;
+      while (requested < Math.min(days, d + 1 + ahead * count)) request(requested++);
+      const day = await pending.get(d)!.promise;
+      pending.delete(d);
+      return day;
+    },
+    async rollups() {
+      const total = plan.rollups();
+      for (const w of workers) {
+        const part = await new Promise<Rollups>((resolve, reject) => {
+          w.once('message', (m: { counters: Int32Array; worked: Float64Array } | { error: string }) =>
+            'error' in m
+              ? reject(new Error(`generate worker: ${m.error}`))
+              : resolve(new Rollups(total.units, total.span, m)),
+          );
+          w.postMessage({ type: 'rollups' });
+        });
+        total.merge(part);
+      }
+      return total;
+    },
+    async close() {
+      await Promise.all(workers.map((w) => w.terminate()));
+    },
+  };
+}
