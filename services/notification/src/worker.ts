@@ -9,10 +9,14 @@ import { databaseChecks } from '@eiso/db';
 import { redisCheck, runServer, startWorkerHealthFromEnv } from '@eiso/server';
 import { loadNotificationConfig } from './config';
 import { createNotificationDataSource } from './db/database';
-import { DOSSIER_NOTIFICATIONS_CONSUMER, notifyFromDossierEvent } from './jobs/dossier-notifications';
+import {
+  DOSSIER_NOTIFICATIONS_CONSUMER,
+  notifyFromDossierEvent,
+  notifyFromDossierEvents,
+} from './jobs/dossier-notifications';
 import { startDeliveryJobs } from './jobs/delivery-jobs';
 import { startReminderJobs } from './jobs/reminders';
-import { fanOutWebhooks } from './jobs/webhooks';
+import { fanOutWebhookEvents, fanOutWebhooks } from './jobs/webhooks';
 
 runServer(
   'notification-worker',
@@ -40,6 +44,12 @@ runServer(
         if (created) logger.debug({ event: event.type, created }, 'notifications');
         // Webhooks hear the same events (idempotent by their own unique key; see delivery-jobs.ts).
         await fanOutWebhooks(event, m);
+      },
+      // A relayed run at once: its notifications and deliveries in a statement each.
+      handleBatch: async (events, m) => {
+        const created = await notifyFromDossierEvents(events, m);
+        if (created) logger.debug({ events: events.length, created }, 'notifications');
+        await fanOutWebhookEvents(events, m);
       },
     });
     consumer.on('failed', (job, error) =>

@@ -6,7 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { createTestDatabase, type TestDatabase } from '@eiso/db';
 import type { EisoEvent } from '@eiso/outbox';
 import type { DataSource } from 'typeorm';
-import { createNotificationDataSource, migrateNotification, notifyFromDossierEvent } from '../src';
+import {
+  createNotificationDataSource,
+  migrateNotification,
+  notifyFromDossierEvent,
+  notifyFromDossierEvents,
+} from '../src';
 
 let database: TestDatabase;
 let db: DataSource;
@@ -69,6 +74,35 @@ const inboxOf = async (officialId: string) =>
   );
 
 describe('notifications from dossier events', () => {
+  it('tell a run of events at once exactly what they tell one by one, apologies in their place', async () => {
+    const run = (id: string) => [
+      event('dossier.step_completed', { id, nextStep: 2, assigneeId: people.handler2 }),
+      event('dossier.due_soon', { id }),
+      event('dossier.overdue', { id, assigneeId: people.handler1 }),
+      event('dossier.overdue', { id, assigneeId: people.handler1 }),
+      event('dossier.apology_issued', { id }),
+      event('dossier.escalated', { id }),
+      event('dossier.overdue', { id, assigneeId: people.handler1 }, deskUnitPath),
+    ];
+    const told = async (id: string) =>
+      (
+        await db.query(
+          `SELECT official_id, kind, threshold, read_at IS NOT NULL AS read FROM notification
+           WHERE subject = $1 ORDER BY official_id, kind, threshold`,
+          [`dossier:${id}`],
+        )
+      ).map((r: object) => JSON.stringify(r));
+    const [single, batched] = [randomUUID(), randomUUID()];
+    let created = 0;
+    for (const e of run(single)) created += await notifyFromDossierEvent(e, db.manager);
+    const createdAtOnce = await db.transaction((m) => notifyFromDossierEvents(run(batched), m));
+    expect(createdAtOnce).toBe(created);
+    expect(await told(batched)).toEqual(await told(single));
+    expect(await told(batched)).toContainEqual(
+      expect.stringContaining('"kind":"APOLOGY_REQUIRED","threshold":"dossier","read":true'),
+    );
+  });
+
   it("tell an unassigned dossier's due-soon to the unit's handlers only", async () => {
     const id = randomUUID();
     const created = await notifyFromDossierEvent(

@@ -13,6 +13,7 @@ import type { Redis } from 'ioredis';
 import type { DataSource } from 'typeorm';
 import {
   createNotificationDataSource,
+  fanOutWebhookEvents,
   fanOutWebhooks,
   loadNotificationConfig,
   migrateNotification,
@@ -164,6 +165,30 @@ describe('fan-out', () => {
         expect(ids.sort()).toEqual([province.id, commune.id].sort());
         // Internal events are not published, even to `*`.
         expect(await fanOutWebhooks(event('dossier.imported', '/VN/22/22001/00001/'), m)).toBe(0);
+        // A run at once hears the same as one by one: the same subscriptions for the same events.
+        const run = [
+          event('dossier.received', '/VN/22/22001/00001/'),
+          event('dossier.imported', '/VN/22/22001/00001/'),
+          event('dossier.returned', '/VN/22/22002/'),
+          event('dossier.received', '/VN/2/'),
+          event('dossier.step_completed', '/VN/22/22001/'),
+        ];
+        const oneByOne = run.map((r) => ({ ...r, id: randomUUID() }));
+        let single = 0;
+        for (const r of oneByOne) single += await fanOutWebhooks(r, m);
+        expect(await fanOutWebhookEvents(run, m)).toBe(single);
+        const heardBy = async (events: EisoEvent[]) =>
+          Promise.all(
+            events.map(async (r) =>
+              (
+                await m.query(
+                  `SELECT subscription_id FROM webhook_delivery WHERE event_id = $1 ORDER BY subscription_id`,
+                  [r.id],
+                )
+              ).map((row: { subscription_id: string }) => row.subscription_id),
+            ),
+          );
+        expect(await heardBy(run)).toEqual(await heardBy(oneByOne));
         throw new Error('rollback');
       })
       .catch((error: Error) => {

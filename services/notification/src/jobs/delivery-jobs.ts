@@ -15,7 +15,7 @@ import type { Logger } from '@eiso/logging';
 import { startConsumer, startPeriodic, type RedisConnection } from '@eiso/outbox';
 import type { NotificationConfig } from '../config';
 import { startEmailDelivery } from './email';
-import { fanOutWebhooks, startWebhookDelivery, WEBHOOK_CONSUMER } from './webhooks';
+import { fanOutWebhookEvents, fanOutWebhooks, startWebhookDelivery, WEBHOOK_CONSUMER } from './webhooks';
 
 export const AUDIT_EVENTS_QUEUE = 'notification.audit-events';
 
@@ -40,6 +40,7 @@ export async function startDeliveryJobs(options: {
     connection: redis,
     prefix,
     handle: async (event, m) => void (await fanOutWebhooks(event, m)),
+    handleBatch: async (events, m) => void (await fanOutWebhookEvents(events, m)),
   });
   auditEvents.on('failed', (job, error) =>
     logger.warn({ err: error, event: job?.data?.type }, 'audit event for webhooks failed; will retry'),

@@ -168,31 +168,60 @@ function noticesFor(event: EisoEvent): Notice[] {
 }
 
 export async function notifyFromDossierEvent(event: EisoEvent, m: EntityManager): Promise<number> {
-  const p = event.payload as unknown as Payload;
-  if (event.type === 'dossier.apology_issued') return settleApologyRequired(m, p.id);
-  const notices = noticesFor(event);
+  return notifyFromDossierEvents([event], m);
+}
+
+interface NotificationRow {
+  officialId: string;
+  notice: Notice;
+  createdAt: string;
+}
+
+/**
+ * The notifications of a run of events, in order: the rows of consecutive events go in one
+ * statement (an apology settles what came before it, so it flushes first). Recipients of a unit are
+ * looked up once per run. Returns how many notifications were created.
+ */
+export async function notifyFromDossierEvents(events: EisoEvent[], m: EntityManager): Promise<number> {
+  const recipients = new Map<string, Promise<string[]>>();
+  const rows: NotificationRow[] = [];
   let created = 0;
-  for (const notice of notices) {
-    const recipients = await recipientsOf(m, notice.to, p.assigneeId ?? null, event.unitPath);
-    for (const officialId of recipients) {
-      const rows = await m.query(
-        `INSERT INTO notification (official_id, kind, subject, threshold, title, body, dossier_id, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
-        [
-          officialId,
-          notice.kind,
-          notice.subject,
-          notice.threshold,
-          notice.title,
-          notice.body,
-          notice.dossierId,
-          event.occurredAt,
-        ],
-      );
-      created += rows.length;
+  for (const event of events) {
+    const p = event.payload as unknown as Payload;
+    if (event.type === 'dossier.apology_issued') {
+      created += await insertNotifications(m, rows.splice(0));
+      await settleApologyRequired(m, p.id);
+      continue;
+    }
+    for (const notice of noticesFor(event)) {
+      const key = `${notice.to}|${notice.to === 'assignee' ? (p.assigneeId ?? '') : ''}|${event.unitPath}`;
+      if (!recipients.has(key))
+        recipients.set(key, recipientsOf(m, notice.to, p.assigneeId ?? null, event.unitPath));
+      for (const officialId of await recipients.get(key)!)
+        rows.push({ officialId, notice, createdAt: event.occurredAt });
     }
   }
-  return created;
+  return created + (await insertNotifications(m, rows));
+}
+
+async function insertNotifications(m: EntityManager, rows: NotificationRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await m.query(
+    `INSERT INTO notification (official_id, kind, subject, threshold, title, body, dossier_id, created_at)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::uuid[], $8::timestamptz[])
+     ON CONFLICT DO NOTHING RETURNING id`,
+    [
+      rows.map((r) => r.officialId),
+      rows.map((r) => r.notice.kind),
+      rows.map((r) => r.notice.subject),
+      rows.map((r) => r.notice.threshold),
+      rows.map((r) => r.notice.title),
+      rows.map((r) => r.notice.body),
+      rows.map((r) => r.notice.dossierId),
+      rows.map((r) => r.createdAt),
+    ],
+  );
+  return inserted.length;
 }
 
 /** The apology is issued: the APOLOGY_REQUIRED notices about the dossier are settled (read). */

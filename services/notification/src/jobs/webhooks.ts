@@ -46,6 +46,39 @@ export async function fanOutWebhooks(event: EisoEvent, m: EntityManager): Promis
   return rows.length;
 }
 
+/**
+ * `fanOutWebhooks` for a run of events: the active subscriptions are read once (a small table) and
+ * matched here, and the deliveries of the whole run inserted in one statement, in event order.
+ */
+export async function fanOutWebhookEvents(events: EisoEvent[], m: EntityManager): Promise<number> {
+  const hooked = events.filter((e) => isWebhookEvent(e.type));
+  if (hooked.length === 0) return 0;
+  const subscriptions: { id: string; unit_path: string; events: string[] }[] = await m.query(
+    `SELECT id, unit_path, events FROM webhook_subscription WHERE active`,
+  );
+  if (subscriptions.length === 0) return 0;
+  const rows: { subscription: string; event: EisoEvent }[] = [];
+  for (const event of hooked) {
+    const paths = new Set(ancestorPaths(event.unitPath));
+    for (const s of subscriptions)
+      if (paths.has(s.unit_path) && (s.events.includes(event.type) || s.events.includes('*')))
+        rows.push({ subscription: s.id, event });
+  }
+  if (rows.length === 0) return 0;
+  const inserted = await m.query(
+    `INSERT INTO webhook_delivery (subscription_id, event_id, event_type, body)
+     SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[])
+     ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
+    [
+      rows.map((r) => r.subscription),
+      rows.map((r) => r.event.id),
+      rows.map((r) => r.event.type),
+      rows.map((r) => webhookBody(r.event)),
+    ],
+  );
+  return inserted.length;
+}
+
 /** A failed try that BullMQ should retry after exactly this delay (the one recorded on the row). */
 export class RetryLater extends Error {
   constructor(
