@@ -52,7 +52,22 @@ function fieldOf(path: string[]): string {
   return (path[0] === 'input' && path.length > 1 ? path.slice(1) : path).join('.');
 }
 
+/**
+ * Apollo Server hands every request of one query text the same parsed document (its document
+ * store), so the literals are looked at once per document rather than once per request.
+ */
+const literalVerdicts = new WeakMap<DocumentNode, { field?: string; problem: string } | null>();
+
 function badLiteral(document: DocumentNode): { field?: string; problem: string } | null {
+  let verdict = literalVerdicts.get(document);
+  if (verdict === undefined) {
+    verdict = findBadLiteral(document);
+    literalVerdicts.set(document, verdict);
+  }
+  return verdict;
+}
+
+function findBadLiteral(document: DocumentNode): { field?: string; problem: string } | null {
   let found: { field?: string; problem: string } | null = null;
   const argumentNames: string[] = [];
   visit(document, {
