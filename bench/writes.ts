@@ -3,9 +3,13 @@
  * limits): a fixed number of concurrent clerks, each receiving a dossier (`receiveDossier`) at a
  * commune's counter and taking it through every step of its process (`completeStep`, as the
  * step's role), over and over. A transition is one accepted mutation. Warm-up excluded.
+ *
+ * The clerks sit at BENCH_WRITE_UNITS communes (default: one each), as the country's load comes
+ * from thousands of counters. One commune for all (BENCH_WRITE_UNITS=1) measures a hot unit: its
+ * receipts queue on the unit-day's code sequence, which numbers them without gaps.
  * Prints transitions per second beside the target and writes bench/results/writes.json.
  *
- * The dossiers it receives stay (idempotency keys `bench-…`), in the commune of province 22 it
+ * The dossiers it receives stay (idempotency keys `bench-…`), in the communes of province 22 it
  * picks: the demo dataset grows by a few thousand dossiers a run.
  *
  *   pnpm bench writes.ts [--quick]      # BENCH_WRITE_CONCURRENCY (default 32)
@@ -36,6 +40,33 @@ const WARMUP_S = Number(process.env.BENCH_WARMUP_SECONDS ?? (QUICK ? 3 : 10));
 const DURATION_S = Number(process.env.BENCH_SECONDS ?? (QUICK ? 10 : 60));
 const TARGET_PER_SECOND = 1000;
 const PROVINCE = process.env.BENCH_WRITE_PROVINCE ?? '22';
+const UNITS = Math.max(1, Number(process.env.BENCH_WRITE_UNITS ?? CONCURRENCY));
+
+/** A commune's counter: its officials' tokens and ids, and the procedure taken through its steps. */
+interface Counter {
+  commune: string;
+  tokens: Record<string, string>;
+  ids: Record<string, string>;
+  procedure: { code: string };
+  roles: string[];
+}
+
+async function counterAt(commune: string): Promise<Counter> {
+  const tokens: Record<string, string> = {};
+  const ids: Record<string, string> = {};
+  for (const role of ['receiver', 'handler', 'leader']) {
+    tokens[role] = await devTokenFor(`${role}.${commune}`, { DATABASE_URL });
+    ids[role] = (await gql('{ me { id } }', {}, tokens[role])).me.id;
+  }
+  const list = await gql(operation('UnitProcedures'), {
+    unitCode: commune,
+    search: 'đăng ký khai sinh',
+    first: 1,
+  });
+  const procedure = list.unit.procedures.edges[0].node;
+  const roles: string[] = procedure.process.steps.map((s: { role: string }) => s.role.toLowerCase());
+  return { commune, tokens, ids, procedure, roles };
+}
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -54,21 +85,15 @@ async function gql(query: string, variables: Json, token?: string): Promise<Json
 
 async function main(): Promise<void> {
   const started = load();
-  const units = await gql(operation('UnitsByLevel'), { level: 'COMMUNE', underCode: PROVINCE, first: 1 });
-  const commune: string = units.units.edges[0].node.code;
-  const tokens: Record<string, string> = {};
-  const ids: Record<string, string> = {};
-  for (const role of ['receiver', 'handler', 'leader']) {
-    tokens[role] = await devTokenFor(`${role}.${commune}`, { DATABASE_URL });
-    ids[role] = (await gql('{ me { id } }', {}, tokens[role])).me.id;
-  }
-  const list = await gql(operation('UnitProcedures'), {
-    unitCode: commune,
-    search: 'đăng ký khai sinh',
-    first: 1,
+  const units = await gql(operation('UnitsByLevel'), {
+    level: 'COMMUNE',
+    underCode: PROVINCE,
+    first: Math.min(UNITS, 200),
   });
-  const procedure = list.unit.procedures.edges[0].node;
-  const roles: string[] = procedure.process.steps.map((s: { role: string }) => s.role.toLowerCase());
+  const counters: Counter[] = [];
+  for (const edge of units.units.edges as { node: { code: string } }[])
+    counters.push(await counterAt(edge.node.code));
+  const { procedure, roles } = counters[0];
 
   let counting = false;
   let stopping = false;
@@ -88,6 +113,7 @@ async function main(): Promise<void> {
   };
 
   const clerk = async (n: number) => {
+    const { commune, tokens, ids, procedure, roles } = counters[n % counters.length];
     while (!stopping) {
       try {
         const received = await timed('receiveDossier', () =>
@@ -159,7 +185,7 @@ async function main(): Promise<void> {
     machine: m,
     dataset: DATASET,
     load: { started, finished, note },
-    method: `${CONCURRENCY} concurrent clerks, each: receiveDossier at ${commune}, then completeStep for each of the ${roles.length} steps (${roles.join(' → ')}) as that step's role; ${WARMUP_S} s warm-up not counted, then ${DURATION_S} s counted`,
+    method: `${CONCURRENCY} concurrent clerks at ${counters.length} communes of province ${PROVINCE} (${counters[0].commune}…), each: receiveDossier at its commune, then completeStep for each of the ${roles.length} steps (${roles.join(' → ')}) as that step's role; ${WARMUP_S} s warm-up not counted, then ${DURATION_S} s counted`,
     procedure: procedure.code,
     transitionsPerSecond: perSecond,
     transitions,
@@ -171,13 +197,13 @@ async function main(): Promise<void> {
     verdict: gap,
   };
   console.error(
-    `\n${perSecond} transitions/s at ${CONCURRENCY} concurrent — target ≥ ${TARGET_PER_SECOND}/s: ${gap}`,
+    `\n${perSecond} transitions/s at ${CONCURRENCY} concurrent in ${counters.length} communes — target ≥ ${TARGET_PER_SECOND}/s: ${gap}`,
   );
   if (Object.keys(failures).length)
     console.error('failures:', failures, '(429s: is the gateway rate-limited? see bench/README.md)');
   const r = result.latency;
   saveResult('writes', result, {
-    figures: `${perSecond} transitions/s at ${CONCURRENCY} concurrent; receive p50 ${r.receiveDossier.ms.p50} p95 ${r.receiveDossier.ms.p95} ms; completeStep p50 ${r.completeStep.ms.p50} p95 ${r.completeStep.ms.p95} ms${Object.keys(failures).length ? `; ${Object.values(failures).reduce((a, b) => a + b, 0)} failed` : ''}`,
+    figures: `${perSecond} transitions/s at ${CONCURRENCY} concurrent in ${counters.length} communes; receive p50 ${r.receiveDossier.ms.p50} p95 ${r.receiveDossier.ms.p95} ms; completeStep p50 ${r.completeStep.ms.p50} p95 ${r.completeStep.ms.p95} ms${Object.keys(failures).length ? `; ${Object.values(failures).reduce((a, b) => a + b, 0)} failed` : ''}`,
     target: `≥ ${TARGET_PER_SECOND}/s: ${gap}`,
     machine: machineLabel(m),
     versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
