@@ -110,7 +110,8 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
     // Every month of the window has its partition (the DEFAULT one is a safety net, not a home).
     await ensureDossierPartitions(admin, window.from, window.to);
     indexes = await dropSecondaryIndexes(admin, options.keepIndexes ?? false);
-    for (let i = 0; i < 3; i++) loaders.push(await connect(options));
+    // Dossiers, steps, events and day sequences each stream on their own connection.
+    for (let i = 0; i < 4; i++) loaders.push(await connect(options));
     const load = await loadYear(
       plan,
       source,

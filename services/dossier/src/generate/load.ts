@@ -73,7 +73,7 @@ export interface LoadCounts {
 export async function loadYear(
   plan: NationalYearPlan,
   source: DaySource,
-  [dossierClient, stepClient, eventClient]: Client[],
+  [dossierClient, stepClient, eventClient, sequenceClient]: Client[],
   admin: Client,
   progress: (message: string) => void,
   signal: AbortSignal | undefined,
@@ -85,7 +85,8 @@ export async function loadYear(
     ...(plan.stepReceivedDay ? ['received_day'] : []),
   ]);
   const events = new CopyWriter(eventClient, 'outbox', EVENT_COLUMNS);
-  const sequences = new CopyWriter(admin, 'dossier_sequence', ['unit_id', 'day', 'last']);
+  // Not on `admin`: a failed load must leave it free to restore the dropped indexes.
+  const sequences = new CopyWriter(sequenceClient, 'dossier_sequence', ['unit_id', 'day', 'last']);
   let open = 0;
   let inProgress = 0;
   let written = 0;
