@@ -10,7 +10,7 @@ import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { expressMiddleware } from '@as-integrations/express5';
+import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
 import { ANONYMOUS, createJwtVerifier, type Caller, type JwtVerifier, type OfficialCaller } from '@eiso/auth';
 import { createErrorFormatter, errors, ErrorCode, withHttpStatus } from '@eiso/errors';
 import { GraphQLError } from 'graphql';
@@ -113,7 +113,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     '/graphql',
     express.json({ limit: '1mb', verify: verifyUtf8Body }),
     expressMiddleware(server, {
-      context: async ({ req, res }) => {
+      // Typed here: inside app.use's overloads the argument is not inferred from expressMiddleware.
+      context: async ({ req, res }: ExpressContextFunctionArgument) => {
         const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
         res.setHeader(REQUEST_ID_HEADER, requestId);
         const caller = await callerFrom(req.headers.authorization, verifyJwt).catch(async (error) => {
