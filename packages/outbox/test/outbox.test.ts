@@ -4,15 +4,13 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '@eiso/db';
+import type { DataSource } from 'typeorm';
+import type { TestDatabase } from '@eiso/db';
 import { waitFor } from '@eiso/testing';
 import {
   appendEvents,
   applyBatchOnce,
   applyOnce,
-  createAppliedEventTable,
-  createOutboxTable,
   createRedisConnection,
   eventsOf,
   OutboxRelay,
@@ -20,6 +18,7 @@ import {
   type EisoEvent,
   type RedisConnection,
 } from '../src';
+import { outboxTestDatabase } from './outbox-database';
 
 let database: TestDatabase;
 let db: DataSource;
@@ -27,13 +26,7 @@ let redis: RedisConnection;
 const prefix = `eiso-test-${randomBytes(4).toString('hex')}`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  db = new DataSource({ type: 'postgres', url: database.url, poolSize: 4 });
-  await db.initialize();
-  const runner = db.createQueryRunner();
-  await createOutboxTable(runner);
-  await createAppliedEventTable(runner);
-  await runner.release();
+  ({ database, db } = await outboxTestDatabase());
   redis = createRedisConnection(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
 });
 

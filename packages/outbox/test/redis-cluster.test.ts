@@ -13,19 +13,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { Queue } from 'bullmq';
 import { Cluster, Redis } from 'ioredis';
-import { DataSource } from 'typeorm';
-import { createTestDatabase, type TestDatabase } from '@eiso/db';
+import type { DataSource } from 'typeorm';
+import type { TestDatabase } from '@eiso/db';
 import { waitFor } from '@eiso/testing';
 import {
   appendEvents,
-  createAppliedEventTable,
-  createOutboxTable,
   createRedisConnection,
   OutboxRelay,
   queueConnection,
   startConsumer,
   type EisoEvent,
 } from '../src';
+import { outboxTestDatabase } from './outbox-database';
 
 const MASTERS = 3;
 let directory: string;
@@ -107,13 +106,7 @@ async function startCluster(): Promise<void> {
 
 beforeAll(async () => {
   await startCluster();
-  database = await createTestDatabase();
-  db = new DataSource({ type: 'postgres', url: database.url, poolSize: 4 });
-  await db.initialize();
-  const runner = db.createQueryRunner();
-  await createOutboxTable(runner);
-  await createAppliedEventTable(runner);
-  await runner.release();
+  ({ database, db } = await outboxTestDatabase());
   const connection = createRedisConnection('redis://127.0.0.1:6379', nodes);
   if (!(connection instanceof Cluster)) throw new Error('REDIS_CLUSTER_NODES must give a cluster client');
   cluster = connection;
