@@ -68,6 +68,13 @@ async function main(): Promise<void> {
     landingPage: false,
     maskedErrors: process.env.HIVE_UNMASKED !== '1',
     plugins: () => [signing],
+    // Hive's HTTP transport shares one subgraph response among identical requests in flight, on by
+    // default. Every request of the page benchmark is the same query of the same official, so it
+    // would answer many clients with one subgraph call, which real pages (many officials, units and
+    // cursors) do not allow; off, so both gateways do the same work. HIVE_DEDUPE=1 turns it back on.
+    transportEntries: {
+      '*.http': { options: { deduplicateInflightRequests: process.env.HIVE_DEDUPE === '1' } },
+    },
   });
   const server = createServer(gateway);
   server.keepAliveTimeout = 65_000;
