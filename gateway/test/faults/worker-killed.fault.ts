@@ -5,7 +5,8 @@
  * holds the notification table). Restarted each time, they lose no event and make no notification
  * twice: the relay re-sends (BullMQ keeps one job per event id) and the consumer applies each
  * event once (applied_event in the effect's transaction); a job a killed worker held is taken up
- * again once its lock lapses.
+ * again once its lock lapses. The relay puts 5 events in a job (100 in production), so the
+ * consumer is caught mid-run in every round, each time on a job of its own.
  */
 import { startFaultStack, waitFor, type FaultStack } from './harness';
 import {
@@ -40,13 +41,13 @@ describe('workers killed with SIGKILL mid-job, again and again', () => {
 
     for (let round = 0; round < 3; round++) {
       const release = await lockTable(stack, 'dossier.outbox');
-      const worker = await stack.startWorker('dossier');
+      const worker = await stack.startWorker('dossier', { OUTBOX_EVENTS_PER_JOB: '5' });
       const caught = await waitFor(() => blockedOn(stack, 'dossier.outbox'), Boolean, 30_000);
       expect([round, caught]).toEqual([round, true]);
       await worker.stop('SIGKILL');
       await release();
     }
-    const relay = await stack.startWorker('dossier');
+    const relay = await stack.startWorker('dossier', { OUTBOX_EVENTS_PER_JOB: '5' });
 
     for (let round = 0; round < 10; round++) {
       const release = await lockTable(stack, 'notification.notification');

@@ -21,6 +21,8 @@ export function loadDossierConfig(source: NodeJS.ProcessEnv = process.env) {
       REPLICA_STARTUP_TIMEOUT_MS: z.coerce.number().int().min(0).default(60_000),
       // How often the worker sweeps deadlines (due soon, overdue, escalated).
       DEADLINE_SWEEP_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+      // Events per relayed job: each consumer applies a job's run in one transaction.
+      OUTBOX_EVENTS_PER_JOB: z.coerce.number().int().min(1).max(1000).default(100),
       // The public PIN checks: this many wrong PINs for one code lock it for PIN_LOCK_MS.
       PIN_MAX_FAILURES: z.coerce.number().int().min(1).default(5),
       PIN_LOCK_MS: z.coerce.number().int().min(1000).default(900_000),

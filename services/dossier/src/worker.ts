@@ -21,6 +21,7 @@ runServer(
       calendar: nationalCalendar,
       logger,
       sweepEveryMs: config.DEADLINE_SWEEP_INTERVAL_MS,
+      eventsPerJob: config.OUTBOX_EVENTS_PER_JOB,
     });
     const health = await startWorkerHealthFromEnv('dossier-worker', config.HOST, {
       ...databaseChecks(dataSource),

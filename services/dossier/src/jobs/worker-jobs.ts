@@ -35,9 +35,17 @@ export async function startDossierJobs(options: {
   calendar: WorkingCalendar;
   logger: Logger;
   sweepEveryMs?: number;
+  /** Events per relayed job (default 100). */
+  eventsPerJob?: number;
 }): Promise<DossierJobs> {
   const { db, redis, prefix, calendar, logger } = options;
-  const relay = new OutboxRelay({ db, connection: redis, prefix, routes: DOSSIER_EVENT_ROUTES });
+  const relay = new OutboxRelay({
+    db,
+    connection: redis,
+    prefix,
+    routes: DOSSIER_EVENT_ROUTES,
+    eventsPerJob: options.eventsPerJob,
+  });
   const relaying = startPeriodic(
     async () => {
       const sent = await relay.drain();
