@@ -33,11 +33,10 @@ import {
   DATASET,
   QUICK,
   load,
-  loadCell,
   loadNote,
   machine,
-  machineLabel,
   postgresVersion,
+  rowContext,
   saveResult,
   sleep,
 } from './support';
@@ -191,11 +190,7 @@ async function main(): Promise<void> {
     saveResult('notifications', result, {
       figures: `${perSecond} notifications/s end to end (${measured} in ${round(done.ms / 1000)} s; sustained ${sustained ?? '?'}/s)${done.stalled ? ', STALLED' : ''}`,
       target: `≥ ${TARGET_PER_SECOND.toLocaleString('en')}/s: ${perSecond >= TARGET_PER_SECOND ? 'met' : `missed (${round((perSecond / TARGET_PER_SECOND) * 100, 0)}%)`}`,
-      machine: machineLabel(m),
-      versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
-      dataset: DATASET,
-      date: result.date.slice(0, 10),
-      load: loadCell(started, finished),
+      ...rowContext(m, result.date, started, finished),
     });
   } finally {
     await cleanUp();

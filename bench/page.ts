@@ -39,14 +39,13 @@ import {
   eisoProcesses,
   figures,
   load,
-  loadCell,
   loadNote,
   machine,
-  machineLabel,
   packageVersion,
   postgresVersion,
   printMemory,
   sampleMemory,
+  rowContext,
   saveResult,
   sleep,
   type EisoProcess,
@@ -374,11 +373,13 @@ async function main(): Promise<void> {
     saveResult('page', result, {
       figures: `${fig}<br>SQL/request (10/50/200 rows): ${sql.perRequest.map((s) => `${s.transactionsPerRequest}±${s.plusMinus}`).join(' / ')}<br>memory: ${memory.totalPeakRssMiB} MiB for all ${memory.processCount} processes (sum of peaks; together ${memory.peakTogetherRssMiB}; + ${memory.tsxHelpers.totalPeakRssMiB} tsx helpers)${memory.missing.length ? `, NOT FOUND: ${memory.missing.join(', ')}` : ''}`,
       target: 'p95 < 50 ms at 50 conn; gateway ≤ 1.5× direct; ≥ Hive; SQL constant; ≤ 1.5 GB',
-      machine: machineLabel(m),
-      versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}, @apollo/gateway ${result.versions['@apollo/gateway']}, Hive ${result.versions['@graphql-hive/gateway-runtime']}`,
-      dataset: DATASET,
-      date: result.date.slice(0, 10),
-      load: loadCell(started, afterLoad),
+      ...rowContext(
+        m,
+        result.date,
+        started,
+        afterLoad,
+        `@apollo/gateway ${result.versions['@apollo/gateway']}, Hive ${result.versions['@graphql-hive/gateway-runtime']}`,
+      ),
     });
   } finally {
     hive?.kill('SIGTERM');

@@ -16,17 +16,7 @@
 import { computeRankings, createAuditDataSource, loadAuditConfig, type RankingSummary } from '@eiso/audit';
 import { todayInVietnam } from '@eiso/calendar';
 import { createDossierDataSource, loadDossierDatabaseConfig, unitFigures } from '@eiso/dossier';
-import {
-  DATASET,
-  QUICK,
-  load,
-  loadCell,
-  loadNote,
-  machine,
-  machineLabel,
-  postgresVersion,
-  saveResult,
-} from './support';
+import { DATASET, QUICK, load, loadNote, machine, postgresVersion, rowContext, saveResult } from './support';
 
 // The running system's database and URLs, from the same variables (and defaults) as the audit worker.
 const config = loadAuditConfig({ ...process.env, LOG_LEVEL: 'warn' });
@@ -125,11 +115,8 @@ async function main(): Promise<void> {
     saveResult('rankings', result, {
       figures: `rankings median ${seconds} s (${runs.length} runs); the SQL aggregate alone ${round(sqlMs / 1000, 2)} s: ${ratio}×; ${last.lists} lists, ${last.figureRows} units with dossiers`,
       target: `≤ ${TARGET.atMostSeconds} s and ≤ ${TARGET.atMostTimesAggregate}× the aggregate: ${verdict.seconds.endsWith('met') ? 'met' : 'missed'}, ${verdict.overAggregate.endsWith('met') ? 'met' : 'missed'}`,
-      machine: machineLabel(m),
-      versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
+      ...rowContext(m, result.date, started, finished),
       dataset: result.dataset,
-      date: result.date.slice(0, 10),
-      load: loadCell(started, finished),
     });
   } finally {
     await dataSource.query(`DELETE FROM ranking WHERE day = $1`, [day]);

@@ -8,17 +8,7 @@
 import { addDays, todayInVietnam } from '@eiso/calendar';
 import { operation } from '@eiso/contract';
 import { devTokenFor } from '@eiso/org';
-import {
-  DATASET,
-  QUICK,
-  load,
-  loadCell,
-  loadNote,
-  machine,
-  machineLabel,
-  postgresVersion,
-  saveResult,
-} from './support';
+import { DATASET, QUICK, load, loadNote, machine, postgresVersion, rowContext, saveResult } from './support';
 
 const GATEWAY = process.env.GATEWAY_URL ?? 'http://localhost:4000/graphql';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/eiso';
@@ -92,11 +82,7 @@ async function main(): Promise<void> {
       .map((r) => `${r.operation.split(' ')[0]} p50 ${r.ms.p50} p95 ${r.ms.p95} p99 ${r.ms.p99} ms`)
       .join('; '),
     target: 'p95 < 100 ms',
-    machine: machineLabel(m),
-    versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
-    dataset: DATASET,
-    date: result.date.slice(0, 10),
-    load: loadCell(started, finished),
+    ...rowContext(m, result.date, started, finished),
   });
 }
 

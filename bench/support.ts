@@ -96,6 +96,23 @@ export function saveResult(name: string, result: Record<string, unknown>, row: R
   updateReadmeRow(name, row);
 }
 
+/** The cells every benchmark's row shares: machine, versions, dataset, date, load. */
+export function rowContext(
+  m: ReturnType<typeof machine> & { postgres?: string },
+  date: string,
+  started: ReturnType<typeof load>,
+  finished: ReturnType<typeof load>,
+  moreVersions?: string,
+): Omit<ReadmeRow, 'figures' | 'target'> {
+  return {
+    machine: machineLabel(m),
+    versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}${moreVersions ? `, ${moreVersions}` : ''}`,
+    dataset: DATASET,
+    date: date.slice(0, 10),
+    load: loadCell(started, finished),
+  };
+}
+
 export interface ReadmeRow {
   figures: string;
   target: string;

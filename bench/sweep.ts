@@ -26,17 +26,7 @@ import {
   sweepDeadlines,
   type SweepResult,
 } from '@eiso/dossier';
-import {
-  DATASET,
-  QUICK,
-  load,
-  loadCell,
-  loadNote,
-  machine,
-  machineLabel,
-  postgresVersion,
-  saveResult,
-} from './support';
+import { DATASET, QUICK, load, loadNote, machine, postgresVersion, rowContext, saveResult } from './support';
 
 const TARGET_SECONDS = 10;
 const STEADY_RUNS = QUICK ? 3 : 5;
@@ -138,11 +128,7 @@ async function main(): Promise<void> {
     saveResult('sweep', result, {
       figures: `first sweep ${round(first.ms / 1000)} s (${announced(first.result)} announced); ${catchUp.length} catch-up sweeps (${result.catchUp.announced} announced${caughtUp ? '' : ', not caught up'}); steady ${steadyMedian === null ? 'not reached' : `${round(steadyMedian / 1000, 3)} s`}; over ${dataset.openDossiers} open dossiers (${dataset.overdueDossiers} overdue), ${dataset.runningSteps} running steps`,
       target: `≤ ${TARGET_SECONDS} s per sweep: ${worst <= TARGET_SECONDS * 1000 ? 'met' : `missed (slowest ${round(worst / 1000, 1)} s)`}`,
-      machine: machineLabel(m),
-      versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
-      dataset: DATASET,
-      date: result.date.slice(0, 10),
-      load: loadCell(started, finished),
+      ...rowContext(m, result.date, started, finished),
     });
   } finally {
     await runner.rollbackTransaction();

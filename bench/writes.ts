@@ -22,11 +22,10 @@ import {
   GATEWAY_URL,
   QUICK,
   load,
-  loadCell,
   loadNote,
   machine,
-  machineLabel,
   postgresVersion,
+  rowContext,
   saveResult,
   sleep,
 } from './support';
@@ -205,11 +204,7 @@ async function main(): Promise<void> {
   saveResult('writes', result, {
     figures: `${perSecond} transitions/s at ${CONCURRENCY} concurrent in ${counters.length} communes; receive p50 ${r.receiveDossier.ms.p50} p95 ${r.receiveDossier.ms.p95} ms; completeStep p50 ${r.completeStep.ms.p50} p95 ${r.completeStep.ms.p95} ms${Object.keys(failures).length ? `; ${Object.values(failures).reduce((a, b) => a + b, 0)} failed` : ''}`,
     target: `≥ ${TARGET_PER_SECOND}/s: ${gap}`,
-    machine: machineLabel(m),
-    versions: `node ${m.node}, PostgreSQL ${m.postgres ?? '?'}`,
-    dataset: DATASET,
-    date: result.date.slice(0, 10),
-    load: loadCell(started, finished),
+    ...rowContext(m, result.date, started, finished),
   });
 }
 
