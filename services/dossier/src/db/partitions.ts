@@ -2,6 +2,7 @@
  * The monthly partitions of `dossier` and `dossier_step` (migration 1732600400000 and
  * docs/partitioning.md): `dossier_ensure_partitions` creates the months that are missing.
  */
+import { addCalendarMonths } from '@eiso/calendar';
 
 /** Anything that runs SQL with parameters: a DataSource, an EntityManager or a pg Client. */
 interface Runs {
@@ -26,9 +27,7 @@ export async function ensureDossierPartitions(db: Runs, first: string, last: str
 
 /** The first day of the month `months` after the month of `day` (YYYY-MM-DD). */
 export function monthStart(day: string, months = 0): string {
-  const [year, month] = day.split('-').map(Number);
-  const d = new Date(Date.UTC(year, month - 1 + months, 1));
-  return d.toISOString().slice(0, 10);
+  return addCalendarMonths(`${day.slice(0, 7)}-01`, months);
 }
 
 /** The current month and the next PARTITION_MONTHS_AHEAD, from today's date in Vietnam. */

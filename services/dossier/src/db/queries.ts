@@ -9,7 +9,7 @@ import {
   type StepRow,
 } from './rows';
 import type { ProcessVersion } from '../domain/receipt';
-import { dateInVietnam } from '@eiso/calendar';
+import { dateInVietnam, isIsoDate } from '@eiso/calendar';
 import { parseDossierCode } from '../domain/codes';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -54,7 +54,7 @@ export class DossierQueries {
   dossierByCode(code: string): Promise<DossierRow | null> {
     const day = parseDossierCode(code)?.day;
     const [sql, params] =
-      day && isIsoDay(day)
+      day && isIsoDate(day)
         ? [`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.code = $1 AND d.received_day = $2`, [code, day]]
         : [`SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.code = $1`, [code]];
     return this.db.query(sql, params).then((r) => r[0] ?? null);
@@ -225,12 +225,6 @@ export interface UnitFiguresRow {
   proceduresPaidOnline: number;
   rated: number;
   disliked: number;
-}
-
-/** A real calendar day (a code's six digits may spell 2026-02-31). */
-function isIsoDay(day: string): boolean {
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === day;
 }
 
 /** The receipt day of a keyset cursor's instant; a cursor that is no instant prunes nothing. */
