@@ -191,7 +191,6 @@ describe('NationalYearPlan', () => {
     window: yearWindow(new Date('2026-11-20T03:00:00Z')),
     count: 3000,
     seed: 7,
-    stepReceivedDay: true,
     pinHash: 'hash',
   };
   const plan = () => new NationalYearPlan(input, new TabledCalendar('2025-11-01', '2027-12-31'));

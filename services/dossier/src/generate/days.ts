@@ -7,6 +7,7 @@
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { addDays } from '@eiso/calendar';
 import { TabledCalendar } from './calendar';
 import { NationalYearPlan, type DayText, type PlanInput } from './plan';
 import { Rollups } from './rollups';
@@ -30,11 +31,8 @@ export interface DaySource {
 /** The calendar a plan's days need: the window, a week before, and a year and more after. */
 export function planCalendar(input: PlanInput): TabledCalendar {
   const asOf = new Date(input.window.asOf.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-  return new TabledCalendar(shift(input.window.from, -7), shift(asOf, 400));
+  return new TabledCalendar(addDays(input.window.from, -7), addDays(asOf, 400));
 }
-
-const shift = (date: string, days: number) =>
-  new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 export function inProcess(plan: NationalYearPlan): DaySource {
   const rollups = plan.rollups();

@@ -5,8 +5,8 @@
  * It needs a seeded database (org and catalog seeded, so the dossier service's unit, official and
  * catalog replicas are full) and replaces the dossier data in it: dossiers, their steps, day
  * sequences, daily rollups and one outbox event per dossier (its latest, marked sent). The plan is
- * made day by day (on worker threads, `workers`) as COPY text and streamed into three COPY streams
- * on three connections (dossiers, steps, events), so node plans while PostgreSQL ingests; the
+ * made day by day (on worker threads, `workers`) as COPY text and streamed into four COPY streams
+ * on four connections (dossiers, steps, events, day sequences), so node plans while PostgreSQL ingests; the
  * secondary indexes and the step → dossier foreign key are dropped before the load and rebuilt
  * (and the key validated) after it.
  */
@@ -21,7 +21,7 @@ import { seedProcedures } from '../seed';
 import { DEMO_PIN } from '../seed/write';
 import type { UnitOfficials } from '../seed/plan';
 import { inProcess, inWorkers, planCalendar, type DaySource } from './days';
-import { loadYear, stepsCarryReceivedDay } from './load';
+import { loadYear } from './load';
 import { NationalYearPlan, yearWindow, type PlanInput, type YearWindow } from './plan';
 
 export { yearWindow, NationalYearPlan } from './plan';
@@ -89,7 +89,6 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
       window,
       count: options.dossiers,
       seed: options.seed,
-      stepReceivedDay: await stepsCarryReceivedDay(admin),
       pinHash: hashPin(DEMO_PIN),
     };
     const plan = new NationalYearPlan(input, planCalendar(input));

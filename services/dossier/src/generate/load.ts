@@ -48,6 +48,8 @@ export const STEP_COLUMNS = [
   'due_at',
   'completed_at',
   'completed_by',
+  // The dossier's receipt day, the column dossier_step is partitioned by.
+  'received_day',
 ];
 export const EVENT_COLUMNS = [
   'sequence',
@@ -80,10 +82,7 @@ export async function loadYear(
   interrupted: () => Error,
 ): Promise<LoadCounts> {
   const dossiers = new CopyWriter(dossierClient, 'dossier', DOSSIER_COLUMNS);
-  const steps = new CopyWriter(stepClient, 'dossier_step', [
-    ...STEP_COLUMNS,
-    ...(plan.stepReceivedDay ? ['received_day'] : []),
-  ]);
+  const steps = new CopyWriter(stepClient, 'dossier_step', STEP_COLUMNS);
   const events = new CopyWriter(eventClient, 'outbox', EVENT_COLUMNS);
   // Not on `admin`: a failed load must leave it free to restore the dropped indexes.
   const sequences = new CopyWriter(sequenceClient, 'dossier_sequence', ['unit_id', 'day', 'last']);
@@ -136,12 +135,4 @@ export async function loadYear(
 export function formatSeconds(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
   return s >= 60 ? `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s` : `${s}s`;
-}
-
-/** Whether dossier_step has its dossier's receipt day (the partitioned schema). */
-export async function stepsCarryReceivedDay(db: Client): Promise<boolean> {
-  const { rows } = await db.query(
-    `SELECT 1 FROM pg_attribute WHERE attrelid = 'dossier_step'::regclass AND attname = 'received_day' AND NOT attisdropped`,
-  );
-  return rows.length > 0;
 }

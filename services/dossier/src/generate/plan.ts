@@ -71,8 +71,6 @@ export interface PlanInput {
   window: YearWindow;
   count: number;
   seed: number;
-  /** The steps carry their dossier's receipt day (the column partitioning dossier_step). */
-  stepReceivedDay?: boolean;
   /**
    * The demo PIN's hash every dossier gets (salted at random: made once per run and handed to
    * every thread, so all dossiers of a run share it). Default: hashed here.
@@ -255,10 +253,6 @@ export class NationalYearPlan {
     return new Date((this.firstEpochDay + dayIndex) * 86_400_000).toISOString().slice(0, 10);
   }
 
-  get stepReceivedDay(): boolean {
-    return this.input.stepReceivedDay ?? false;
-  }
-
   /** The number of dossiers planned. */
   get total(): number {
     return this.input.count;
@@ -286,7 +280,8 @@ export class NationalYearPlan {
     const dayIndex = this.dayIndexAt(midnight);
     const dayText = `\t${day}\t`;
     const yymmdd = `${day.slice(2, 4)}${day.slice(5, 7)}${day.slice(8, 10)}-`;
-    const stepEnd = this.stepReceivedDay ? `\t${day}\n` : '\n';
+    // Each step carries its dossier's receipt day: the column dossier_step is partitioned by.
+    const stepEnd = `\t${day}\n`;
     // Who and when first (a unit, one of its procedures with a process in force, a second of the
     // office day), then the lives in receipt order: codes number the receipts in order.
     const unitOf = new Int32Array(count);
