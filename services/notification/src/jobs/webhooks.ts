@@ -35,20 +35,13 @@ export const JITTER_BACKOFF = 'full-jitter';
 
 /** Creates the deliveries of one event; returns how many were new. */
 export async function fanOutWebhooks(event: EisoEvent, m: EntityManager): Promise<number> {
-  if (!isWebhookEvent(event.type)) return 0;
-  const rows = await m.query(
-    `INSERT INTO webhook_delivery (subscription_id, event_id, event_type, body)
-     SELECT s.id, $1::uuid, $2::text, $3::text FROM webhook_subscription s
-     WHERE s.active AND s.unit_path = ANY($4::text[]) AND ($2::text = ANY(s.events) OR '*' = ANY(s.events))
-     ON CONFLICT (subscription_id, event_id) DO NOTHING RETURNING id`,
-    [event.id, event.type, webhookBody(event), ancestorPaths(event.unitPath)],
-  );
-  return rows.length;
+  return fanOutWebhookEvents([event], m);
 }
 
 /**
- * `fanOutWebhooks` for a run of events: the active subscriptions are read once (a small table) and
- * matched here, and the deliveries of the whole run inserted in one statement, in event order.
+ * The fan-out of a run of events: the active subscriptions are read once (a small table) and
+ * matched here — a subscription hears its unit's subtree (`ancestorPaths`) for the events it
+ * named or `*` — and the deliveries of the whole run inserted in one statement, in event order.
  */
 export async function fanOutWebhookEvents(events: EisoEvent[], m: EntityManager): Promise<number> {
   const hooked = events.filter((e) => isWebhookEvent(e.type));
