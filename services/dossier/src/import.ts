@@ -140,6 +140,8 @@ function instant(value: Date | string, field: string): Date {
 /** Writes the planned dossiers whose externalId is new; returns those it wrote. */
 async function write(ctx: DossierContext, planned: Planned[]): Promise<DossierRow[]> {
   if (planned.length === 0) return [];
+  // Legacy dossiers reach back years: their months are made (only those) before the transaction.
+  await ctx.commands.ensureMonths(planned.map((p) => dateInVietnam(p.receivedAt)));
   return ctx.commands.transaction(async (m) => {
     // External ids are unique across every month in their own table (see the partitioning migration).
     const held: { external_id: string }[] = await m.query(

@@ -1,8 +1,9 @@
 /**
- * The partitioning migration (1732600400000) over a database that already holds dossiers: the rows
- * and their lookups survive, a received_day range reads only its months, keys unique across months
- * stay unique, and dossier_ensure_partitions makes months ahead (moving in what the DEFAULT
- * partition caught).
+ * The partitioning migrations over a database that already holds dossiers: 1732600400000 (monthly
+ * partitions and a DEFAULT one) and 1732600500000 (the DEFAULT partition's rows moved into their
+ * months and the DEFAULT partition dropped). The rows and their lookups survive, a received_day
+ * range reads only its months, keys unique across months stay unique, a row of a month without a
+ * partition is refused until its month is made, and both migrations roll back and forward.
  */
 import type { DataSource } from 'typeorm';
 import {
@@ -14,7 +15,7 @@ import {
 import { dateInVietnam } from '@eiso/calendar';
 import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../src/db/database';
 import { dossierMigrations } from '../src/db/migrations';
-import { ensureDossierPartitions, monthStart } from '../src/db/partitions';
+import { MonthPartitions, ensureDossierPartitions, monthStart } from '../src/db/partitions';
 import { DossierCommands, type NewDossier } from '../src/db/commands';
 
 let database: TestDatabase;
@@ -79,7 +80,12 @@ beforeAll(async () => {
   database = await createTestDatabase();
   await prepareServiceSchema(database.url, DOSSIER_SCHEMA, DOSSIER_ROLE);
   // The schema before the migration, holding dossiers of three months (one years back).
-  const before = open(dossierMigrations.filter((m) => m.name !== 'PartitionByReceiptMonth1732600400000'));
+  const upTo = (name: string) =>
+    dossierMigrations.slice(
+      0,
+      dossierMigrations.findIndex((m) => m.name === name),
+    );
+  const before = open(upTo('PartitionByReceiptMonth1732600400000'));
   await before.initialize();
   await before.runMigrations({ transaction: 'each' });
   ids.old = await insertDossier(before, 'X-190315-0001', '2019-03-15', { externalId: 'legacy-1' });
@@ -92,11 +98,50 @@ beforeAll(async () => {
     [ids.today],
   );
   await before.destroy();
+  // Partitioned with a DEFAULT partition, which catches a dossier of a month far ahead.
+  const partitioned = open(upTo('ListInMonthOrder1732600500000'));
+  await partitioned.initialize();
+  const applied = await partitioned.runMigrations({ transaction: 'each' });
+  expect(applied.map((m) => m.name)).toEqual(['PartitionByReceiptMonth1732600400000']);
+  ids.caught = await insertDossier(partitioned, 'X-300510-0001', '2030-05-10', {}, '2030-05-10');
+  await partitioned.destroy();
   db = open(dossierMigrations);
   await db.initialize();
-  const applied = await db.runMigrations({ transaction: 'each' });
-  expect(applied.map((m) => m.name)).toEqual(['PartitionByReceiptMonth1732600400000']);
+  const rest = await db.runMigrations({ transaction: 'each' });
+  expect(rest.map((m) => m.name)).toEqual(['ListInMonthOrder1732600500000']);
 }, 60_000);
+
+/** A receipt at the test unit on `day`, with one step. */
+const receipt = (day: string, idempotencyKey: string): Omit<NewDossier, 'code'> => ({
+  unitId: unit,
+  unitPath: '/VN/22/',
+  procedureId: procedure,
+  processId: procedure,
+  channel: 'ONLINE',
+  receivedAt: new Date(`${day}T09:00:00+07:00`),
+  receivedDay: day,
+  dueAt: new Date(`${day}T17:00:00+07:00`),
+  applicant: { name: 'Trần Thị B', idNumber: '002' },
+  pinHash: 'x',
+  idempotencyKey,
+  feeDue: null,
+  paidOnline: false,
+  digitized: true,
+  receivedBy: unit,
+  steps: [
+    {
+      order: 1,
+      name: 'Tiếp nhận',
+      role: 'RECEIVER',
+      durationHours: 1,
+      startedAt: null,
+      dueAt: null,
+      assigneeId: null,
+    },
+  ],
+});
+const codeOn = (prefix: string, day: string) => (n: number) =>
+  `${prefix}-${day.slice(2).replace(/-/g, '')}-${n}`;
 
 afterAll(async () => {
   await db?.destroy();
@@ -108,17 +153,17 @@ describe('the partitioning migration over existing dossiers', () => {
     const dossiers = await db.query(
       `SELECT id, received_day::text AS day FROM dossier ORDER BY received_day`,
     );
-    expect(dossiers.map((d: { id: string }) => d.id)).toEqual([ids.old, ids.recent, ids.today]);
+    expect(dossiers.map((d: { id: string }) => d.id)).toEqual([ids.old, ids.recent, ids.today, ids.caught]);
     const [{ steps, misplaced }] = await db.query(
       `SELECT count(*)::int AS steps,
               count(*) FILTER (WHERE s.received_day <> d.received_day)::int AS misplaced
        FROM dossier_step s JOIN dossier d ON d.id = s.dossier_id`,
     );
-    expect({ steps, misplaced }).toEqual({ steps: 6, misplaced: 0 });
+    expect({ steps, misplaced }).toEqual({ steps: 8, misplaced: 0 });
     expect(await db.query(`SELECT count(*)::int AS n FROM dossier_pause`)).toEqual([{ n: 1 }]);
   });
 
-  it('partitions dossiers and steps by month: the old month, the last twelve, three ahead, a default', async () => {
+  it('partitions dossiers and steps by month: the old month, the last twelve, three ahead, no default', async () => {
     const partitions: { name: string }[] = await db.query(
       `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
        WHERE i.inhparent = 'dossier'::regclass ORDER BY 1`,
@@ -132,9 +177,10 @@ describe('the partitioning migration over existing dossiers', () => {
         month(today),
         month(monthStart(today, 3)),
         month(monthStart(today, -12)),
-        'dossier_default',
+        'dossier_203005',
       ]),
     );
+    expect(names).not.toContain('dossier_default');
     expect(names).not.toContain(month(monthStart(today, 4)));
     expect(names).not.toContain('dossier_201904');
     const [{ n }] = await db.query(
@@ -189,24 +235,45 @@ describe('the partitioning migration over existing dossiers', () => {
     ).rejects.toThrow(/foreign key/);
   });
 
-  it('creates months ahead, moving in what the DEFAULT partition caught', async () => {
-    const id = await insertDossier(db, 'X-300510-0001', '2030-05-10', {}, '2030-05-10');
-    const where = async () =>
-      db.query(`SELECT DISTINCT tableoid::regclass::text AS part FROM dossier_step WHERE dossier_id = $1`, [
-        id,
-      ]);
-    expect(await where()).toEqual([{ part: 'dossier_step_default' }]);
-    expect(await ensureDossierPartitions(db, '2030-04-01', '2030-06-30')).toBe(3);
-    expect(await where()).toEqual([{ part: 'dossier_step_203005' }]);
+  it('moved what the DEFAULT partition caught into its month before dropping it', async () => {
+    const where = async (table: string) =>
+      db.query(
+        `SELECT DISTINCT tableoid::regclass::text AS part FROM ${table} WHERE ${table === 'dossier' ? 'id' : 'dossier_id'} = $1`,
+        [ids.caught],
+      );
+    expect(await where('dossier')).toEqual([{ part: 'dossier_203005' }]);
+    expect(await where('dossier_step')).toEqual([{ part: 'dossier_step_203005' }]);
+    expect(
+      await db.query(`SELECT to_regclass('dossier_default') AS d, to_regclass('dossier_step_default') AS s`),
+    ).toEqual([{ d: null, s: null }]);
+  });
+
+  it('refuses a row of a month without a partition; a receipt makes its month first', async () => {
+    await expect(insertDossier(db, 'X-310110-0001', '2031-01-10', {}, '2031-01-10')).rejects.toThrow(
+      /no partition of relation "dossier" found for row/,
+    );
+    await new MonthPartitions(db).ensure(['2031-01-10', '2031-01-25']);
+    const id = await insertDossier(db, 'X-310110-0001', '2031-01-10', {}, '2031-01-10');
     expect(
       await db.query(`SELECT tableoid::regclass::text AS part FROM dossier WHERE id = $1`, [id]),
-    ).toEqual([{ part: 'dossier_203005' }]);
-    expect(await db.query(`SELECT count(*)::int AS n FROM dossier_default`)).toEqual([{ n: 0 }]);
-    // Again: nothing to do.
-    expect(await ensureDossierPartitions(db, '2030-04-01', '2030-06-30')).toBe(0);
-    // The moved partition has the indexes and keys of its parent.
+    ).toEqual([{ part: 'dossier_203101' }]);
+    // A receipt on a day of a month that has no partition yet makes it, then writes.
+    const received = await new DossierCommands(db).receive(
+      receipt('2032-03-03', 'far-ahead'),
+      codeOn('Z', '2032-03-03'),
+    );
+    expect(received.created).toBe(true);
+    expect(
+      await db.query(`SELECT tableoid::regclass::text AS part FROM dossier_step WHERE dossier_id = $1`, [
+        received.dossier.id,
+      ]),
+    ).toEqual([{ part: 'dossier_step_203203' }]);
+    // The months around 2031-01 are made once; again there is nothing to do.
+    expect(await ensureDossierPartitions(db, '2030-12-01', '2031-02-28')).toBe(2);
+    expect(await ensureDossierPartitions(db, '2030-12-01', '2031-02-28')).toBe(0);
+    // A made month has the indexes and keys of its parent.
     const [{ n }] = await db.query(
-      `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'dossier_203005'`,
+      `SELECT count(*)::int AS n FROM pg_indexes WHERE tablename = 'dossier_203101'`,
     );
     const [{ parent }] = await db.query(
       `SELECT count(*)::int AS parent FROM pg_indexes WHERE tablename = 'dossier'`,
@@ -216,39 +283,11 @@ describe('the partitioning migration over existing dossiers', () => {
 
   it('finds the dossier a receipt made in an earlier month when it is retried with its key', async () => {
     const commands = new DossierCommands(db);
-    const receipt = (day: string): Omit<NewDossier, 'code'> => ({
-      unitId: unit,
-      unitPath: '/VN/22/',
-      procedureId: procedure,
-      processId: procedure,
-      channel: 'ONLINE',
-      receivedAt: new Date(`${day}T09:00:00+07:00`),
-      receivedDay: day,
-      dueAt: new Date(`${day}T17:00:00+07:00`),
-      applicant: { name: 'Trần Thị B', idNumber: '002' },
-      pinHash: 'x',
-      idempotencyKey: 'retry-across-months',
-      feeDue: null,
-      paidOnline: false,
-      digitized: true,
-      receivedBy: unit,
-      steps: [
-        {
-          order: 1,
-          name: 'Tiếp nhận',
-          role: 'RECEIVER',
-          durationHours: 1,
-          startedAt: null,
-          dueAt: null,
-          assigneeId: null,
-        },
-      ],
-    });
     const first = await commands.receive(
-      receipt(twoMonthsAgo),
-      (n) => `Y-${twoMonthsAgo.slice(2).replace(/-/g, '')}-${n}`,
+      receipt(twoMonthsAgo, 'retry-across-months'),
+      codeOn('Y', twoMonthsAgo),
     );
-    const again = await commands.receive(receipt(today), (n) => `Y-${today.slice(2).replace(/-/g, '')}-${n}`);
+    const again = await commands.receive(receipt(today, 'retry-across-months'), codeOn('Y', today));
     expect(first.created).toBe(true);
     expect(again).toMatchObject({
       created: false,
@@ -260,7 +299,7 @@ describe('the partitioning migration over existing dossiers', () => {
     expect(n).toBe(1);
   });
 
-  it('rolls back to the unpartitioned tables and forward again with the rows', async () => {
+  it('rolls back, to a DEFAULT partition and then to the unpartitioned tables, and forward again with the rows', async () => {
     const count = async () =>
       (
         await db.query(
@@ -268,6 +307,11 @@ describe('the partitioning migration over existing dossiers', () => {
         )
       )[0];
     const before = await count();
+    await db.undoLastMigration({ transaction: 'each' });
+    expect(await count()).toEqual(before);
+    expect(await db.query(`SELECT to_regclass('dossier_default')::text AS d`)).toEqual([
+      { d: 'dossier_default' },
+    ]);
     await db.undoLastMigration({ transaction: 'each' });
     expect(await count()).toEqual(before);
     expect(await db.query(`SELECT relkind FROM pg_class WHERE oid = 'dossier'::regclass`)).toEqual([

@@ -8,6 +8,7 @@ import { errors } from '@eiso/errors';
 import { appendEvents, type NewEvent } from '@eiso/outbox';
 import { transitionProblem, type DossierAction } from '../domain/lifecycle';
 import { DOSSIER_COLUMNS, STEP_COLUMNS, unitCodeOf, type DossierRow, type StepRow } from './rows';
+import { MonthPartitions } from './partitions';
 
 export interface NewDossier {
   code: string;
@@ -38,7 +39,16 @@ export interface NewDossier {
 }
 
 export class DossierCommands {
-  constructor(private readonly db: DataSource) {}
+  private readonly months: MonthPartitions;
+
+  constructor(private readonly db: DataSource) {
+    this.months = new MonthPartitions(db);
+  }
+
+  /** Makes sure the months of these receipt days have their partitions (before a transaction writes them). */
+  ensureMonths(days: Iterable<string>): Promise<void> {
+    return this.months.ensure(days);
+  }
 
   transaction<T>(work: (m: EntityManager) => Promise<T>): Promise<T> {
     return this.db.transaction(work);
@@ -58,10 +68,11 @@ export class DossierCommands {
    * Receives a dossier, or — for a key already used at this unit — returns the dossier it made.
    * `codeFor` turns the day's sequence number into the dossier's code.
    */
-  receive(
+  async receive(
     input: Omit<NewDossier, 'code'>,
     codeFor: (sequence: number) => string,
   ): Promise<{ dossier: DossierRow; created: boolean }> {
+    await this.months.ensure([input.receivedDay]);
     return this.db.transaction(async (m) => {
       await m.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
         `receive:${input.unitId}:${input.idempotencyKey}`,

@@ -1,6 +1,6 @@
 /**
- * The monthly partitions of `dossier` and `dossier_step` (migration 1732600400000 and
- * docs/partitioning.md): `dossier_ensure_partitions` creates the months that are missing.
+ * The monthly partitions of `dossier` and `dossier_step` (migrations 1732600400000, 1732600500000
+ * and docs/partitioning.md): `dossier_ensure_partitions` creates the months that are missing.
  */
 import { addCalendarMonths } from '@eiso/calendar';
 
@@ -9,7 +9,11 @@ interface Runs {
   query(sql: string, params?: unknown[]): Promise<unknown>;
 }
 
-/** Months created ahead of today by the worker, so a receipt never lands in the DEFAULT partition. */
+/**
+ * Months created ahead of today by the worker. There is no DEFAULT partition (migration
+ * 1732600500000): a receipt also makes sure of its month (`MonthPartitions`), so this is what keeps
+ * that check from ever having to create one on the request path.
+ */
 export const PARTITION_MONTHS_AHEAD = 3;
 
 /** Ensures the partitions of every month from `first`'s to `last`'s (YYYY-MM-DD days) exist. */
@@ -33,4 +37,26 @@ export function monthStart(day: string, months = 0): string {
 /** The current month and the next PARTITION_MONTHS_AHEAD, from today's date in Vietnam. */
 export function ensureMonthsAhead(db: Runs, today: string): Promise<number> {
   return ensureDossierPartitions(db, monthStart(today), monthStart(today, PARTITION_MONTHS_AHEAD));
+}
+
+/**
+ * The months this process has made sure of. A row for a month without a partition is refused
+ * (there is no DEFAULT partition), so every writer of new dossiers — a receipt, an import, the
+ * seed — asks for its days' months first, outside its transaction; each month costs one call per
+ * process, every later receipt of that month none.
+ */
+export class MonthPartitions {
+  private readonly known = new Set<string>();
+
+  constructor(private readonly db: Runs) {}
+
+  async ensure(days: Iterable<string>): Promise<void> {
+    const months = new Set<string>();
+    for (const day of days) months.add(monthStart(day));
+    for (const month of months) {
+      if (this.known.has(month)) continue;
+      await ensureDossierPartitions(this.db, month, month);
+      this.known.add(month);
+    }
+  }
 }

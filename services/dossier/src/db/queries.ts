@@ -11,6 +11,7 @@ import {
 import type { ProcessVersion } from '../domain/receipt';
 import { dateInVietnam, isIsoDate } from '@eiso/calendar';
 import { parseDossierCode } from '../domain/codes';
+import { monthStart } from './partitions';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const uuids = (ids: readonly string[]) => ids.filter((id) => UUID.test(id));
@@ -36,6 +37,8 @@ export interface DossierListQuery {
   timeliness?: { values: string[]; now: Date; soon: Date };
   after?: { receivedAt: string; id: string };
   limit: number;
+  /** Today in Vietnam: the newest month a page starts from (a later receipt is read all the same). */
+  today: string;
 }
 
 export class DossierQueries {
@@ -121,31 +124,116 @@ export class DossierQueries {
     return { versions, targets };
   }
 
-  /** A page of dossiers, newest first (keyset on received_at, id). */
+  /**
+   * A page of dossiers, newest first, and how many the filter matches. The order is
+   * (received_day, received_at, id), all descending — received_at's order, since the day is
+   * received_at's date in Vietnam — and the page is read a month at a time from the newest
+   * (docs/partitioning.md, "The list page at national scale"): a province's page sorts the
+   * province's newest month, not its year.
+   */
   async listDossiers(q: DossierListQuery): Promise<{ rows: DossierRow[]; total: number }> {
     const where: string[] = [];
     const params: unknown[] = [];
     const p = (v: unknown) => `$${params.push(v)}`;
     if (q.unitId) where.push(`d.unit_id = ${p(q.unitId)}`);
     if (q.pathPrefix) where.push(`d.unit_path LIKE ${p(`${q.pathPrefix}%`)}`);
-    if (q.statuses?.length) where.push(`d.status = ANY(${p(q.statuses)})`);
-    if (q.procedureId) where.push(`d.procedure_id = ${p(q.procedureId)}`);
     if (q.receivedFrom) where.push(`d.received_day >= ${p(q.receivedFrom)}`);
     if (q.receivedTo) where.push(`d.received_day <= ${p(q.receivedTo)}`);
+    // Up to here the filter is the scope and period that daily_stats.received counts.
+    const counted = where.length;
+    if (q.statuses?.length) where.push(`d.status = ANY(${p(q.statuses)})`);
+    if (q.procedureId) where.push(`d.procedure_id = ${p(q.procedureId)}`);
     const timeliness = (q.timeliness?.values ?? []).map((kind) => timelinessSql(kind, p, q.timeliness!));
     if (timeliness.length) where.push(`(${timeliness.join(' OR ')})`);
-    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM dossier d ${filter}`, params);
-    // The next page starts at the last row's receipt day at the latest: later months are pruned.
-    const keyset = q.after
-      ? `${filter ? ' AND' : 'WHERE'} (d.received_at, d.id) < (${p(q.after.receivedAt)}::timestamptz, ${p(q.after.id)}::uuid)
-         AND d.received_day <= ${p(afterDay(q.after.receivedAt))}::date`
-      : '';
-    const rows = await this.db.query(
-      `SELECT ${DOSSIER_COLUMNS} FROM dossier d ${filter}${keyset} ORDER BY d.received_at DESC, d.id DESC LIMIT ${p(q.limit)}`,
+    const total =
+      where.length === counted
+        ? await this.receivedCount(q)
+        : (
+            await this.db.query(`SELECT count(*)::int AS total FROM dossier d ${whereClause(where)}`, params)
+          )[0].total;
+    let newest = q.receivedTo && q.receivedTo < q.today ? q.receivedTo : q.today;
+    if (q.after) {
+      // The row comparison is the index's order; the day bound prunes the later months.
+      const day = afterDay(q.after.receivedAt);
+      const dayParam = p(day);
+      where.push(
+        `(d.received_day, d.received_at, d.id) < (${dayParam}::date, ${p(q.after.receivedAt)}::timestamptz, ${p(q.after.id)}::uuid)`,
+        `d.received_day <= ${dayParam}::date`,
+      );
+      if (day < newest) newest = day;
+    }
+    return { rows: await this.newestFirst(where, params, newest, q), total };
+  }
+
+  /**
+   * The page's rows, month by month from `newest`'s month (the first window also takes anything
+   * later), then — past MONTHS_ONE_BY_ONE months, or at receivedFrom — the rest at once. PostgreSQL
+   * 15 does not stop a sorted read of a range-partitioned table at the first month that fills the
+   * page unless each month's rows come out of an index in the page's order (a unit's own list
+   * does; a subtree's, `unit_path LIKE`, cannot), so the months are asked for one at a time. Most
+   * pages take one statement; the first days of a month, two.
+   */
+  private async newestFirst(
+    where: string[],
+    params: unknown[],
+    newest: string,
+    q: DossierListQuery,
+  ): Promise<DossierRow[]> {
+    const rows: DossierRow[] = [];
+    let from = monthStart(newest);
+    let to: string | null = null;
+    for (let month = 0; ; month++) {
+      const rest = month === MONTHS_ONE_BY_ONE || (q.receivedFrom !== undefined && from <= q.receivedFrom);
+      rows.push(...(await this.window(where, params, rest ? null : from, to, q.limit - rows.length)));
+      if (rest || rows.length >= q.limit) return rows;
+      [from, to] = [monthStart(from, -1), from];
+    }
+  }
+
+  /**
+   * One window [from, to) of receipt days: the page's keys first (an index-only top-N over
+   * `dossier_unit_received` or `dossier_unit_id_received`), then only their rows, by primary key.
+   */
+  private window(
+    where: string[],
+    params: unknown[],
+    from: string | null,
+    to: string | null,
+    limit: number,
+  ): Promise<DossierRow[]> {
+    const all = [...params];
+    const p = (v: unknown) => `$${all.push(v)}`;
+    const days: string[] = [];
+    if (from) days.push(`d.received_day >= ${p(from)}::date`);
+    if (to) days.push(`d.received_day < ${p(to)}::date`);
+    const newestFirst = (t: string) => `${t}.received_day DESC, ${t}.received_at DESC, ${t}.id DESC`;
+    return this.db.query(
+      `WITH page AS (
+         SELECT d.id, d.received_day, d.received_at FROM dossier d ${whereClause([...where, ...days])}
+         ORDER BY ${newestFirst('d')} LIMIT ${p(limit)})
+       SELECT ${DOSSIER_COLUMNS} FROM page JOIN dossier d ON d.id = page.id AND d.received_day = page.received_day
+       ${whereClause(days)}
+       ORDER BY ${newestFirst('page')}`,
+      all,
+    );
+  }
+
+  /**
+   * How many dossiers a unit or subtree received over a period, from the daily rollups: one row
+   * per unit and day (an index-only sum over `daily_stats_path_day`) instead of one per dossier.
+   * Exact: every receipt and import adds its `received` in the transaction that writes the dossier.
+   */
+  private async receivedCount(q: DossierListQuery): Promise<number> {
+    const params: unknown[] = [];
+    const p = (v: unknown) => `$${params.push(v)}`;
+    const where = [q.unitId ? `unit_id = ${p(q.unitId)}` : `unit_path LIKE ${p(`${q.pathPrefix ?? ''}%`)}`];
+    if (q.receivedFrom) where.push(`day >= ${p(q.receivedFrom)}`);
+    if (q.receivedTo) where.push(`day <= ${p(q.receivedTo)}`);
+    const [{ total }] = await this.db.query(
+      `SELECT coalesce(sum(received), 0)::int AS total FROM daily_stats WHERE ${where.join(' AND ')}`,
       params,
     );
-    return { rows, total };
+    return total;
   }
 
   /**
@@ -226,6 +314,11 @@ export interface UnitFiguresRow {
   rated: number;
   disliked: number;
 }
+
+/** Months a list page reads one by one before it reads the rest at once (see newestFirst). */
+const MONTHS_ONE_BY_ONE = 3;
+
+const whereClause = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(' AND ')}` : '');
 
 /** The receipt day of a keyset cursor's instant; a cursor that is no instant prunes nothing. */
 function afterDay(receivedAt: string): string {

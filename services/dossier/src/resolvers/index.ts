@@ -1,5 +1,5 @@
 import { canRead, requireOfficial, requireRead, requireSystemAdmin } from '@eiso/auth';
-import { isIsoDate } from '@eiso/calendar';
+import { dateInVietnam, isIsoDate } from '@eiso/calendar';
 import { errors } from '@eiso/errors';
 import { checkFirst, scalarResolvers, toConnection } from '@eiso/graphql';
 import * as actions from '../actions';
@@ -91,6 +91,7 @@ export const dossierResolvers: Resolvers = {
           : undefined,
         after: after ? { receivedAt: String(after[0]), id: String(after[1]) } : undefined,
         limit: first + 1,
+        today: dateInVietnam(ctx.now()),
       });
       for (const row of rows) ctx.loaders.dossierById.prime(row.id, row);
       return toConnection(rows, first, total, (d) =>

@@ -8,6 +8,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { dateInVietnam } from '@eiso/calendar';
 import { dossierCode, hashPin } from '../domain/codes';
 import { closedTimeliness } from '../domain/timeliness';
+import { MonthPartitions } from '../db/partitions';
 import type { SeedDossier } from './plan';
 
 export const DEMO_PIN = '123456';
@@ -33,6 +34,8 @@ export async function writeDemoDossiers(
     sequences.set(key, sequence);
     return { ...d, id: randomUUID(), code: dossierCode(d.unit.code, d.receivedAt, sequence) };
   });
+  // No DEFAULT partition: each receipt month must exist before the rows go in.
+  await new MonthPartitions(db).ensure(rows.map((d) => d.sequenceDay));
   return db.transaction(async (m) => {
     for (let i = 0; i < rows.length; i += CHUNK) {
       const chunk = rows.slice(i, i + CHUNK);

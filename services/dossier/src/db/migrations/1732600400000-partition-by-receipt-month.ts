@@ -184,7 +184,7 @@ const LOOKUP_TABLES = `
  * moving in whatever the DEFAULT partitions hold for that month (steps first: they reference their
  * dossiers). One caller at a time: the worker's daily run, a generator and a migration may meet.
  */
-const ENSURE_PARTITIONS_FUNCTION = `
+export const ENSURE_PARTITIONS_FUNCTION = `
   CREATE FUNCTION dossier_ensure_partitions(first_month date, last_month date) RETURNS integer
   LANGUAGE plpgsql AS $fn$
   DECLARE
