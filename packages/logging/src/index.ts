@@ -1,12 +1,15 @@
 /**
  * Structured logging (pino). One JSON line per event; a request id travels from the gateway to
- * every subgraph in the `x-request-id` header so one request can be followed across services.
+ * every subgraph in the `x-request-id` header so one request can be followed across services, and
+ * a W3C trace id (tracing.ts) further, into the jobs its events cause: lines carry `trace_id`.
  * Personal data and credentials are redacted by path, never logged.
  */
 import { randomUUID } from 'node:crypto';
 import pino, { type Logger } from 'pino';
+import { enableTraceContext, traceLogFields } from './tracing';
 
 export type { Logger };
+export * from './tracing';
 
 export const REQUEST_ID_HEADER = 'x-request-id';
 
@@ -53,6 +56,7 @@ export function createLogger(
   options: LoggerOptions = {},
 ): Logger {
   tolerateClosedStdout();
+  enableTraceContext();
   return pino(
     {
       name: service,
@@ -61,6 +65,8 @@ export function createLogger(
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: { err: serializeError },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // `trace_id` and `span_id` of the request or job being handled, on every line (tracing.ts).
+      mixin: traceLogFields,
     },
     // process.stdout rather than pino's own synchronous writer: when the reader of our output dies
     // (a killed supervisor), that writer retries a broken pipe forever and the process can no
