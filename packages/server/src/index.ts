@@ -4,3 +4,4 @@ export * from './shutdown';
 export * from './listen';
 export * from './run';
 export * from './worker-health';
+export * from './metrics';

@@ -1,7 +1,9 @@
 /**
  * Hosts one eiso subgraph over HTTP: `/graphql` (only for requests signed by the gateway) and,
  * open for orchestrators, `/health` (each dependency check), `/live` (liveness: the process
- * answers) and `/ready` (readiness: the checks pass and the server is not draining). Every service
+ * answers), `/ready` (readiness: the checks pass and the server is not draining) and `/metrics`
+ * (Prometheus; metrics.ts). A request continues the trace of the gateway's `traceparent`, so its
+ * log lines and the events it writes carry the trace id the gateway logged. Every service
  * uses this, so signature checks, error masking, body limits and draining behave the same everywhere.
  */
 import http from 'node:http';
@@ -15,9 +17,17 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper';
 import type { DocumentNode } from 'graphql';
 import { CALLER_HEADER, SIGNATURE_HEADER, verifyCallerContext, type Caller } from '@eiso/auth';
 import { createErrorFormatter, ErrorCode } from '@eiso/errors';
-import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
+import {
+  REQUEST_ID_HEADER,
+  requestIdFrom,
+  runInContext,
+  traceContextFrom,
+  TRACEPARENT_HEADER,
+  type Logger,
+} from '@eiso/logging';
 import { closeServer, listen } from './listen';
 import { auditTrailPlugin, type AuditTrailStore } from './audit-trail';
+import { graphqlMetricsPlugin, METRICS_PATH, metricsHandler, Metrics, metricsTokenFromEnv } from './metrics';
 
 export interface RequestScope {
   caller: Caller;
@@ -44,11 +54,16 @@ export interface SubgraphHostOptions<TContext extends object> {
   signatureMaxAgeMs?: number;
   /** Where every mutation leaves its audit_trail row (the service's database); see audit-trail.ts. */
   auditTrail?: AuditTrailStore;
+  /** The process's metrics, when the service adds its own families; a fresh one otherwise. */
+  metrics?: Metrics;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>` (default: METRICS_TOKEN). */
+  metricsToken?: string;
 }
 
 export interface RunningSubgraph {
   url: string;
   port: number;
+  metrics: Metrics;
   stop(): Promise<void>;
 }
 
@@ -60,12 +75,14 @@ export async function startSubgraph<TContext extends object>(
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
+  const metrics = options.metrics ?? new Metrics(options.name);
   const apollo = new ApolloServer<TContext & RequestScope>({
     schema: buildSubgraphSchema({ typeDefs: options.typeDefs, resolvers: options.resolvers }),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       ApolloServerPluginInlineTraceDisabled(),
       requestLogPlugin(),
+      graphqlMetricsPlugin(metrics),
       ...(options.auditTrail ? [auditTrailPlugin(options.auditTrail, options.logger)] : []),
     ],
     formatError: createErrorFormatter(options.logger),
@@ -91,6 +108,8 @@ export async function startSubgraph<TContext extends object>(
     const status = draining ? 'draining' : ready ? 'ready' : 'not ready';
     res.status(ready ? 200 : 503).json({ service: options.name, status, checks });
   });
+  // Open like the probes: a subgraph's port is internal (see metrics.ts on protection).
+  app.get(METRICS_PATH, metricsHandler(metrics, { token: options.metricsToken ?? metricsTokenFromEnv() }));
 
   app.use(
     '/graphql',
@@ -109,10 +128,12 @@ export async function startSubgraph<TContext extends object>(
   return {
     port: boundPort,
     url: `http://127.0.0.1:${boundPort}/graphql`,
+    metrics,
     stop: async () => {
       draining = true;
       await apollo.stop();
       await closeServer(httpServer);
+      await metrics.close();
     },
   };
 }
@@ -126,8 +147,18 @@ function res_locals(req: Request): RequestScope {
   return scope;
 }
 
-/** Refuses, before any GraphQL work, every request that the gateway did not sign. */
+/**
+ * The request runs in the trace of its `traceparent` (a new one when it has none) from here on:
+ * after the body was read, so that the context holds for everything the request does.
+ */
 function gatewaySignatureCheck(options: SubgraphHostOptions<object>) {
+  const check = signatureCheck(options);
+  return (req: Request, res: Response, next: NextFunction) =>
+    runInContext(traceContextFrom(req.headers[TRACEPARENT_HEADER]), () => check(req, res, next));
+}
+
+/** Refuses, before any GraphQL work, every request that the gateway did not sign. */
+function signatureCheck(options: SubgraphHostOptions<object>) {
   return (req: Request, res: Response, next: NextFunction) => {
     const requestId = requestIdFrom(req.headers[REQUEST_ID_HEADER]);
     const query = operationText(req);

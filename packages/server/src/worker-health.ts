@@ -1,10 +1,12 @@
 /**
  * A worker's optional health port. Workers serve no HTTP; with `WORKER_HEALTH_PORT` set (off by
- * default) one answers `/live` (the process answers) and `/ready` (its database and Redis answer,
- * and it is not stopping) for an orchestrator's probes, on `HOST`.
+ * default; `eiso start` gives each worker one) one answers `/live` (the process answers), `/ready`
+ * (its database and Redis answer, and it is not stopping) for an orchestrator's probes, and
+ * `/metrics` (Prometheus: its jobs and queues, metrics.ts), on `HOST`.
  */
 import http from 'node:http';
 import { closeServer, listen } from './listen';
+import { METRICS_PATH, metricsHandler, metricsTokenFromEnv, type Metrics } from './metrics';
 import { runHealthChecks } from './subgraph-host';
 
 export interface WorkerHealth {
@@ -27,8 +29,13 @@ export async function startWorkerHealth(options: {
   port: number;
   host?: string;
   checks: Record<string, () => Promise<boolean>>;
+  /** Served at `/metrics` when given. */
+  metrics?: Metrics;
+  /** When set, `/metrics` answers only `Authorization: Bearer <token>` (see metrics.ts). */
+  metricsToken?: string;
 }): Promise<WorkerHealth> {
   let stopping = false;
+  const serveMetrics = options.metrics && metricsHandler(options.metrics, { token: options.metricsToken });
   const server = http.createServer((req, res) => {
     const send = (status: number, body: object) => {
       res.writeHead(status, { 'content-type': 'application/json' });
@@ -37,6 +44,7 @@ export async function startWorkerHealth(options: {
     const path = (req.url ?? '').split('?')[0];
     if (req.method !== 'GET') return send(405, { status: 'method not allowed' });
     if (path === '/live') return send(200, { status: 'ok' });
+    if (path === METRICS_PATH && serveMetrics) return serveMetrics(req, res);
     if (path === '/ready' || path === '/health') {
       void runHealthChecks(options.checks).then((checks) => {
         const ready = !stopping && Object.values(checks).every(Boolean);
@@ -56,15 +64,20 @@ export async function startWorkerHealth(options: {
   };
 }
 
-/** Starts the health port when `WORKER_HEALTH_PORT` is set; otherwise does nothing. */
+/**
+ * Starts the health port when `WORKER_HEALTH_PORT` is set, with `/metrics` when given the
+ * worker's metrics (behind METRICS_TOKEN when set); otherwise does nothing.
+ */
 export async function startWorkerHealthFromEnv(
   name: string,
   host: string,
   checks: Record<string, () => Promise<boolean>>,
   source: NodeJS.ProcessEnv = process.env,
+  metrics?: Metrics,
 ): Promise<WorkerHealth | undefined> {
   const port = workerHealthPort(source);
-  return port === undefined ? undefined : startWorkerHealth({ name, port, host, checks });
+  if (port === undefined) return undefined;
+  return startWorkerHealth({ name, port, host, checks, metrics, metricsToken: metricsTokenFromEnv(source) });
 }
 
 /** Redis answers: connected (not reconnecting) and a PING comes back. */

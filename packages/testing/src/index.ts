@@ -1,3 +1,4 @@
 export * from './http';
 export * from './stack';
 export * from './wait';
+export * from './metrics';
