@@ -6,6 +6,9 @@
  * only when the HMAC matches and the timestamp is fresh (at most DEFAULT_MAX_AGE_MS old, at most
  * CLOCK_SKEW_MS ahead), so a captured header cannot be replayed later, nor pasted onto another
  * operation, other variables, another request id or another caller.
+ *
+ * Rotation: the gateway signs with one secret; a subgraph may accept several (the current one and,
+ * while a new secret rolls out, the previous one), so the secret changes without a flag day.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { errors } from '@eiso/errors';
@@ -36,10 +39,14 @@ export function signCallerContext(
   return { [CALLER_HEADER]: encoded, [SIGNATURE_HEADER]: `t=${now},v1=${mac}` };
 }
 
+/**
+ * The caller of a signed request, or UNAUTHENTICATED. `secrets`: the secret, or the secrets, a
+ * signature may have been made with (any one matching is enough).
+ */
 export function verifyCallerContext(
   headers: { caller?: string; signature?: string },
   request: SignedRequestParts,
-  secret: string,
+  secrets: string | readonly string[],
   options: { now?: number; maxAgeMs?: number } = {},
 ): Caller {
   const now = options.now ?? Date.now();
@@ -51,9 +58,15 @@ export function verifyCallerContext(
   if (!match) throw refuse();
   const timestamp = Number(match[1]);
   if (now - timestamp > maxAge || timestamp - now > CLOCK_SKEW_MS) throw refuse();
-  const expected = Buffer.from(hmac(secret, timestamp, request, headers.caller), 'hex');
   const given = Buffer.from(match[2], 'hex');
-  if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse();
+  const accepted = typeof secrets === 'string' ? [secrets] : secrets;
+  // Every secret is tried (no early exit), so the time taken says nothing about which one matched.
+  let matched = false;
+  for (const secret of accepted) {
+    const expected = Buffer.from(hmac(secret, timestamp, request, headers.caller), 'hex');
+    if (expected.length === given.length && timingSafeEqual(expected, given)) matched = true;
+  }
+  if (!matched) throw refuse();
   let parsed: unknown;
   try {
     parsed = JSON.parse(Buffer.from(headers.caller, 'base64url').toString('utf8'));

@@ -207,3 +207,32 @@ describe('verifyCallerContext refuses with UNAUTHENTICATED', () => {
     expect(verify(signRaw(official))).toEqual(official);
   });
 });
+
+describe('verifyCallerContext during a rotation of the signing secret', () => {
+  const NEXT = 'the-next-gateway-signing-secret';
+
+  it('accepts a signature by any of the secrets it is given', () => {
+    for (const signer of [SECRET, NEXT]) {
+      const headers = headersOf(signCallerContext(official, request, signer, NOW));
+      expect(verifyCallerContext(headers, request, [NEXT, SECRET], { now: NOW })).toEqual(official);
+    }
+  });
+
+  it('refuses a signature by a secret it is not given, and the old one once it is dropped', () => {
+    const third = headersOf(signCallerContext(official, request, 'a-third-secret', NOW));
+    expectRefused(() => verifyCallerContext(third, request, [NEXT, SECRET], { now: NOW }));
+    const old = headersOf(signCallerContext(official, request, SECRET, NOW));
+    expectRefused(() => verifyCallerContext(old, request, [NEXT], { now: NOW }));
+    expectRefused(() => verifyCallerContext(old, request, [], { now: NOW }));
+  });
+
+  it('still binds the request and the time, whichever secret signed', () => {
+    const old = headersOf(signCallerContext(official, request, SECRET, NOW));
+    expectRefused(() =>
+      verifyCallerContext(old, { ...request, query: '{ other }' }, [NEXT, SECRET], { now: NOW }),
+    );
+    expectRefused(() =>
+      verifyCallerContext(old, request, [NEXT, SECRET], { now: NOW + DEFAULT_MAX_AGE_MS + 1 }),
+    );
+  });
+});

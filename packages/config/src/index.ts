@@ -94,7 +94,10 @@ export const env = {
       .transform((value) => value === 'true' || value === '1' || value === 'yes'),
 };
 
-/** Variables every eiso server process reads: its mode, log level, bind address, and the gateway's signing secret. */
+/**
+ * Variables every eiso server process reads: its mode, log level, bind address, and the gateway's
+ * signing secret — with, during a rotation, the previous one (docs/operations.md, "Rotating keys").
+ */
 export function serverEnv() {
   return {
     NODE_ENV: env.nodeEnv(),
@@ -104,10 +107,29 @@ export function serverEnv() {
       .string()
       .min(32, 'must be at least 32 characters')
       .default(DEV_DEFAULTS.gatewaySigningSecret),
+    /**
+     * Also accepted on what a subgraph verifies (request signatures, cursors) while a new
+     * GATEWAY_SIGNING_SECRET rolls out; never used to sign. Unset outside a rotation.
+     */
+    GATEWAY_SIGNING_SECRET_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
   };
 }
 
 export type ServerConfig = z.infer<z.ZodObject<ReturnType<typeof serverEnv>>>;
+
+/**
+ * The secrets a subgraph accepts signatures (and cursors) by: the current GATEWAY_SIGNING_SECRET
+ * first — the one everything is signed with — then GATEWAY_SIGNING_SECRET_PREVIOUS when set.
+ */
+export function signingSecrets(config: {
+  GATEWAY_SIGNING_SECRET: string;
+  GATEWAY_SIGNING_SECRET_PREVIOUS?: string;
+}): string[] {
+  const previous = config.GATEWAY_SIGNING_SECRET_PREVIOUS;
+  return previous && previous !== config.GATEWAY_SIGNING_SECRET
+    ? [config.GATEWAY_SIGNING_SECRET, previous]
+    : [config.GATEWAY_SIGNING_SECRET];
+}
 
 /**
  * `loadConfig` for a server: the shared server variables plus its own, and — when
@@ -136,7 +158,8 @@ const isSet = (source: NodeJS.ProcessEnv, name: string) => (source[name] ?? '') 
 
 /**
  * What production refuses among the variables a process reads (`names`): the gateway signing
- * secret unset or the development one (short ones fail the shape itself), `DATABASE_URL` left to
+ * secret unset or the development one, the previous signing secret the development one (short ones
+ * fail the shape itself), `DATABASE_URL` left to
  * its development default (unless the service's own `<SERVICE>_DATABASE_URL` is set), `REDIS_URL`
  * left to its default, and a `*_DATABASE_URL` / `REDIS_URL` / secret given the development value.
  * Secrets come only from the environment: nothing here reads a file or a built-in fallback.
@@ -154,6 +177,12 @@ export function productionProblems(names: readonly string[], source: NodeJS.Proc
     else if (source.GATEWAY_SIGNING_SECRET === DEV_DEFAULTS.gatewaySigningSecret)
       refused('GATEWAY_SIGNING_SECRET', 'the development secret');
   }
+  // The previous secret is optional (unset outside a rotation), but never the development one.
+  if (
+    reads.has('GATEWAY_SIGNING_SECRET_PREVIOUS') &&
+    source.GATEWAY_SIGNING_SECRET_PREVIOUS === DEV_DEFAULTS.gatewaySigningSecret
+  )
+    refused('GATEWAY_SIGNING_SECRET_PREVIOUS', 'the development secret');
   if (reads.has('DATABASE_URL')) {
     const own = names.filter((n) => n !== 'DATABASE_URL' && n.endsWith('_DATABASE_URL'));
     if (!isSet(source, 'DATABASE_URL') && !own.some((n) => isSet(source, n)))

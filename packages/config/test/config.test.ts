@@ -6,6 +6,7 @@ import {
   loadServerConfig,
   productionProblems,
   requireProductionSafe,
+  signingSecrets,
   z,
 } from '../src';
 
@@ -221,6 +222,16 @@ describe('loadServerConfig in production', () => {
       'GATEWAY_SIGNING_SECRET: the development secret is refused',
     ],
     ['GATEWAY_SIGNING_SECRET', 'short', 'GATEWAY_SIGNING_SECRET: must be at least 32 characters'],
+    [
+      'GATEWAY_SIGNING_SECRET_PREVIOUS',
+      DEV_DEFAULTS.gatewaySigningSecret,
+      'GATEWAY_SIGNING_SECRET_PREVIOUS: the development secret is refused',
+    ],
+    [
+      'GATEWAY_SIGNING_SECRET_PREVIOUS',
+      'short',
+      'GATEWAY_SIGNING_SECRET_PREVIOUS: must be at least 32 characters',
+    ],
     ['DATABASE_URL', undefined, 'DATABASE_URL: must be set when NODE_ENV=production'],
     ['DATABASE_URL', DEV_DEFAULTS.databaseUrl, 'DATABASE_URL: the development database URL is refused'],
     ['REDIS_URL', undefined, 'REDIS_URL: must be set when NODE_ENV=production'],
@@ -230,6 +241,17 @@ describe('loadServerConfig in production', () => {
     expect(error.problems[0]).toContain(message);
     if (value)
       expect(error.message).not.toContain(value === 'short' ? 'short"' : DEV_DEFAULTS.gatewaySigningSecret);
+  });
+
+  it('accepts a previous signing secret during a rotation, and leaves it optional', () => {
+    const previous = 'o'.repeat(40);
+    const rotating = loadServerConfig(shape, { ...good, GATEWAY_SIGNING_SECRET_PREVIOUS: previous });
+    expect(signingSecrets(rotating)).toEqual(['s'.repeat(40), previous]);
+    expect(signingSecrets(loadServerConfig(shape, good))).toEqual(['s'.repeat(40)]);
+    // The same value twice is one secret.
+    expect(
+      signingSecrets({ GATEWAY_SIGNING_SECRET: previous, GATEWAY_SIGNING_SECRET_PREVIOUS: previous }),
+    ).toEqual([previous]);
   });
 
   it("accepts the service's own database URL instead of DATABASE_URL", () => {

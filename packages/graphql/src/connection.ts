@@ -31,8 +31,17 @@ export function checkFirst(first: number, field = 'first'): number {
 
 export class CursorCodec {
   private readonly key: Buffer;
-  constructor(secret: string) {
-    this.key = createHmac('sha256', secret).update('eiso-cursor-v1').digest();
+  /** Keys a cursor is accepted by: the signing one first, then those of previous secrets. */
+  private readonly keys: Buffer[];
+  /**
+   * `secrets`: the secret cursors are signed with, or that first and then the secrets a cursor is
+   * still accepted by (the previous one during a rotation, so a client's next page keeps working).
+   */
+  constructor(secrets: string | readonly string[]) {
+    const all = typeof secrets === 'string' ? [secrets] : secrets;
+    if (all.length === 0) throw new Error('CursorCodec: a secret is required');
+    this.keys = all.map((secret) => createHmac('sha256', secret).update('eiso-cursor-v1').digest());
+    this.key = this.keys[0];
   }
 
   encode(kind: string, values: (string | number)[]): string {
@@ -45,16 +54,19 @@ export class CursorCodec {
     const refuse = () => errors.badInput(`"${field}" is not a cursor issued by eiso for this list`, field);
     const [payload, mac, extra] = cursor.split('.');
     if (!payload || !mac || extra !== undefined || cursor.length > 1024) throw refuse();
-    const expected = Buffer.from(this.mac(payload));
     const given = Buffer.from(mac);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given)) throw refuse();
+    const signed = this.keys.some((key) => {
+      const expected = Buffer.from(this.mac(payload, key));
+      return expected.length === given.length && timingSafeEqual(expected, given);
+    });
+    if (!signed) throw refuse();
     const decoded: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
     if (!Array.isArray(decoded) || decoded[0] !== kind) throw refuse();
     return decoded.slice(1) as (string | number)[];
   }
 
-  private mac(payload: string): string {
-    return createHmac('sha256', this.key).update(payload).digest('base64url').slice(0, 22);
+  private mac(payload: string, key = this.key): string {
+    return createHmac('sha256', key).update(payload).digest('base64url').slice(0, 22);
   }
 }
 

@@ -54,6 +54,19 @@ describe('CursorCodec', () => {
     badInput(() => codec.decode(other, 'units'));
   });
 
+  it('during a rotation, signs with the first secret and still reads cursors of the others', () => {
+    const rotating = new CursorCodec(['new-cursor-secret', 'cursor-secret']);
+    const fresh = rotating.encode('units', ['/VN/22/', 42]);
+    expect(fresh).toBe(new CursorCodec('new-cursor-secret').encode('units', ['/VN/22/', 42]));
+    expect(rotating.decode(sample, 'units')).toEqual(codec.decode(sample, 'units'));
+    expect(rotating.decode(fresh, 'units')).toEqual(['/VN/22/', 42]);
+    badInput(() =>
+      rotating.decode(new CursorCodec('a-third-secret').encode('units', ['/VN/22/', 42]), 'units'),
+    );
+    // The previous secret dropped: its cursors are refused.
+    badInput(() => new CursorCodec(['new-cursor-secret']).decode(sample, 'units'));
+  });
+
   it('refuses a cursor with any one character changed', () => {
     const chars = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.=+/ é';
     fc.assert(

@@ -40,7 +40,11 @@ export interface SubgraphHostOptions<TContext extends object> {
   typeDefs: DocumentNode;
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   resolvers: GraphQLResolverMap<any>;
-  signingSecret: string;
+  /**
+   * The gateway signing secret, or the secrets a request's signature is accepted by: the current
+   * one and, during a rotation, the previous one (`signingSecrets(config)` from @eiso/config).
+   */
+  signingSecret: string | readonly string[];
   logger: Logger;
   production: boolean;
   /** Builds the per-request context (loaders, repositories) from the verified caller. */

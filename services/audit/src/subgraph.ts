@@ -1,3 +1,4 @@
+import { signingSecrets } from '@eiso/config';
 import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -36,13 +37,13 @@ export async function startAuditService(config: AuditConfig, logger: Logger): Pr
   };
   const stopDirectorySync = await keepUnitDirectorySynced(directory, source, sync);
   const stopOfficialsSync = await keepOfficialDirectorySynced(dataSource, source, sync);
-  const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
+  const cursors = new CursorCodec(signingSecrets(config));
   const running = await startSubgraph<Omit<AuditContext, 'caller' | 'requestId' | 'logger'>>(
     {
       name: 'audit',
       typeDefs: auditTypeDefs,
       resolvers: auditResolvers as never,
-      signingSecret: config.GATEWAY_SIGNING_SECRET,
+      signingSecret: signingSecrets(config),
       logger,
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,

@@ -1,3 +1,4 @@
+import { signingSecrets } from '@eiso/config';
 import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,13 +42,13 @@ export async function startCatalogService(
   const queries = new CatalogQueries(dataSource);
   const feed = new CatalogFeedQueries(dataSource);
   const commands = new CatalogCommands(dataSource);
-  const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
+  const cursors = new CursorCodec(signingSecrets(config));
   const running = await startSubgraph<Omit<CatalogContext, 'caller' | 'requestId' | 'logger'>>(
     {
       name: 'catalog',
       typeDefs: catalogTypeDefs,
       resolvers: catalogResolvers,
-      signingSecret: config.GATEWAY_SIGNING_SECRET,
+      signingSecret: signingSecrets(config),
       logger,
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,

@@ -1,3 +1,4 @@
+import { signingSecrets } from '@eiso/config';
 import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -63,13 +64,13 @@ export async function startDossierService(
     maxFailures: config.PIN_MAX_FAILURES,
     lockMs: config.PIN_LOCK_MS,
   });
-  const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
+  const cursors = new CursorCodec(signingSecrets(config));
   const running = await startSubgraph<Omit<DossierContext, 'caller' | 'requestId' | 'logger'>>(
     {
       name: 'dossier',
       typeDefs: dossierTypeDefs,
       resolvers: dossierResolvers,
-      signingSecret: config.GATEWAY_SIGNING_SECRET,
+      signingSecret: signingSecrets(config),
       logger,
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,

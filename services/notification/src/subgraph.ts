@@ -1,3 +1,4 @@
+import { signingSecrets } from '@eiso/config';
 import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -30,13 +31,13 @@ export async function startNotificationService(
       log: (message, error) => (error ? logger.warn({ err: error }, message) : logger.info(message)),
     },
   );
-  const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
+  const cursors = new CursorCodec(signingSecrets(config));
   const running = await startSubgraph<Omit<NotificationContext, 'caller' | 'requestId' | 'logger'>>(
     {
       name: 'notification',
       typeDefs: notificationTypeDefs,
       resolvers: notificationResolvers as never,
-      signingSecret: config.GATEWAY_SIGNING_SECRET,
+      signingSecret: signingSecrets(config),
       logger,
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,

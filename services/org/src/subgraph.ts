@@ -1,3 +1,4 @@
+import { signingSecrets } from '@eiso/config';
 import { databaseChecks } from '@eiso/db';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -23,13 +24,13 @@ export async function startOrgService(config: OrgConfig, logger: Logger): Promis
   const { dataSource, statements } = createOrgDataSource(config);
   await dataSource.initialize();
   const queries = new OrgQueries(dataSource);
-  const cursors = new CursorCodec(config.GATEWAY_SIGNING_SECRET);
+  const cursors = new CursorCodec(signingSecrets(config));
   const running = await startSubgraph<Omit<OrgContext, 'caller' | 'requestId' | 'logger'>>(
     {
       name: 'org',
       typeDefs: orgTypeDefs,
       resolvers: orgResolvers,
-      signingSecret: config.GATEWAY_SIGNING_SECRET,
+      signingSecret: signingSecrets(config),
       logger,
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,
