@@ -14,6 +14,22 @@ describe('gateway configuration in production', () => {
     }
   });
 
+  it('refuses the development JWT key among several PEM keys (a rotation)', () => {
+    const env = {
+      NODE_ENV: 'production',
+      GATEWAY_SIGNING_SECRET: productionSecret,
+      REDIS_URL: 'redis://redis.internal:6379',
+      JWT_PUBLIC_KEY: otherKey + devPublicKeyPem(),
+    };
+    expect(() => loadGatewayConfig(env)).toThrow(/JWT_PUBLIC_KEY: the development key/);
+    const newKey = generateKeyPairSync('ed25519')
+      .publicKey.export({ type: 'spki', format: 'pem' })
+      .toString();
+    expect(loadGatewayConfig({ ...env, JWT_PUBLIC_KEY: newKey + otherKey }).publicKeyPem).toBe(
+      newKey + otherKey,
+    );
+  });
+
   it('refuses the development signing secret', () => {
     expect(() => loadGatewayConfig({ NODE_ENV: 'production', JWT_PUBLIC_KEY: otherKey })).toThrow(
       /GATEWAY_SIGNING_SECRET/,

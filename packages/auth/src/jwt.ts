@@ -23,7 +23,10 @@ export const DEFAULT_AUDIENCE = 'eiso';
 export function devPublicKeyPem(): string {
   return readFileSync(path.join(DEV_KEY_DIR, 'jwt-public.pem'), 'utf8');
 }
-/** Whether a PEM is the committed development key; false when the key files are not shipped (images). */
+/**
+ * Whether a PEM — or any key of several concatenated PEMs (see `publicKeyBlocks`) — is the committed
+ * development key; false when the key files are not shipped (images).
+ */
 export function isDevPublicKey(pem: string): boolean {
   let dev: Buffer;
   try {
@@ -31,12 +34,24 @@ export function isDevPublicKey(pem: string): boolean {
   } catch {
     return false;
   }
-  try {
-    // The key itself, not its text: a re-wrapped or re-encoded copy of the development key is still it.
-    return spki(pem).equals(dev);
-  } catch {
-    return pem.trim() === devPublicKeyPem().trim();
-  }
+  return publicKeyBlocks(pem).some((block) => {
+    try {
+      // The key itself, not its text: a re-wrapped or re-encoded copy of the development key is still it.
+      return spki(block).equals(dev);
+    } catch {
+      return block.trim() === devPublicKeyPem().trim();
+    }
+  });
+}
+
+/**
+ * The PEM public keys in a text: one, or several one after another (a key rotation: the identity
+ * provider's new key beside the old one, in JWT_PUBLIC_KEY or the file of JWT_PUBLIC_KEY_FILE).
+ * Text outside the blocks (comments) is ignored; a text with no block is returned whole.
+ */
+export function publicKeyBlocks(text: string): string[] {
+  const blocks = text.match(/-----BEGIN PUBLIC KEY-----[\s\S]*?-----END PUBLIC KEY-----/g);
+  return blocks && blocks.length > 0 ? blocks.map((b) => `${b}\n`) : [text];
 }
 
 const spki = (pem: string) => createPublicKey(pem).export({ type: 'spki', format: 'der' });
@@ -65,20 +80,35 @@ export interface JwtVerifierOptions {
 
 export type JwtVerifier = (token: string) => Promise<OfficialCaller>;
 
+/**
+ * The verifier of sign-in tokens. With a JWKS URL, jose's remote key set picks the key by the
+ * token's `kid` and fetches the set again when it meets a new one (the identity provider's key
+ * rotation). With PEM text holding several keys (a rotation without JWKS), a token is verified with
+ * each key of its algorithm's type in turn until one signature verifies; its claims are then checked
+ * as usual.
+ */
 export async function createJwtVerifier(options: JwtVerifierOptions): Promise<JwtVerifier> {
-  const key = options.jwksUrl
-    ? jose.createRemoteJWKSet(new URL(options.jwksUrl))
-    : await importAnyPublicKey(options.publicKeyPem ?? devPublicKeyPem());
+  const verifyOptions: jose.JWTVerifyOptions = {
+    issuer: options.issuer,
+    audience: options.audience,
+    algorithms: ALGORITHMS,
+    clockTolerance: options.clockToleranceSeconds ?? 5,
+    requiredClaims: ['exp', 'sub'],
+  };
+  let verifySignature: (token: string) => Promise<jose.JWTVerifyResult>;
+  if (options.jwksUrl) {
+    const jwks = jose.createRemoteJWKSet(new URL(options.jwksUrl));
+    verifySignature = (token) => jose.jwtVerify(token, jwks, verifyOptions);
+  } else {
+    const keys = await Promise.all(
+      publicKeyBlocks(options.publicKeyPem ?? devPublicKeyPem()).map(importAnyPublicKey),
+    );
+    verifySignature = (token) => verifyWithAnyKey(token, keys, verifyOptions);
+  }
   return async (token) => {
     let payload: jose.JWTPayload;
     try {
-      ({ payload } = await jose.jwtVerify(token, key as jose.KeyLike, {
-        issuer: options.issuer,
-        audience: options.audience,
-        algorithms: ALGORITHMS,
-        clockTolerance: options.clockToleranceSeconds ?? 5,
-        requiredClaims: ['exp', 'sub'],
-      }));
+      ({ payload } = await verifySignature(token));
     } catch (error) {
       throw errors.unauthenticated(`Invalid token: ${describeJoseError(error)}`);
     }
@@ -95,6 +125,47 @@ export async function createJwtVerifier(options: JwtVerifierOptions): Promise<Jw
       roles: c.roles,
     };
   };
+}
+
+/**
+ * Verifies with the first of `keys` whose signature matches. Keys of another type than the token's
+ * algorithm are skipped; a key whose signature does not verify passes to the next. Any other
+ * failure (expired, wrong issuer…) comes from the key that verified the signature and is final.
+ */
+async function verifyWithAnyKey(
+  token: string,
+  keys: jose.KeyLike[],
+  options: jose.JWTVerifyOptions,
+): Promise<jose.JWTVerifyResult> {
+  if (keys.length === 1) return jose.jwtVerify(token, keys[0], options);
+  let alg: string | undefined;
+  try {
+    alg = jose.decodeProtectedHeader(token).alg;
+  } catch {
+    // Malformed: let jose say so with the first key.
+  }
+  const fitting = keys.filter((key) => alg === undefined || keyFitsAlgorithm(key, alg));
+  let failure: unknown = new jose.errors.JWSSignatureVerificationFailed();
+  for (const key of fitting.length > 0 ? fitting : keys.slice(0, 1)) {
+    try {
+      return await jose.jwtVerify(token, key, options);
+    } catch (error) {
+      if (!(error instanceof jose.errors.JWSSignatureVerificationFailed)) throw error;
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+/** Whether a public key (a node KeyObject) can verify `alg` at all. */
+function keyFitsAlgorithm(key: jose.KeyLike, alg: string): boolean {
+  const type = (key as { asymmetricKeyType?: string }).asymmetricKeyType;
+  if (type === undefined) return true;
+  if (alg === 'EdDSA') return type === 'ed25519' || type === 'ed448';
+  if (alg.startsWith('ES')) return type === 'ec';
+  if (alg.startsWith('RS')) return type === 'rsa';
+  if (alg.startsWith('PS')) return type === 'rsa' || type === 'rsa-pss';
+  return true;
 }
 
 async function importAnyPublicKey(pem: string): Promise<jose.KeyLike> {

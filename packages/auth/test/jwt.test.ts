@@ -6,6 +6,9 @@ import {
   DEV_ISSUER,
   createJwtVerifier,
   devPrivateKeyPem,
+  devPublicKeyPem,
+  isDevPublicKey,
+  publicKeyBlocks,
   signToken,
   type JwtVerifier,
   type TokenSubject,
@@ -159,5 +162,65 @@ describe('createJwtVerifier with an RS256 PEM public key', () => {
       publicKeyPem,
     });
     await expectUnauthenticated(verifyRsa(await signToken(subject)));
+  });
+});
+
+describe('createJwtVerifier with several PEM keys (a key rotation without JWKS)', () => {
+  const pair = (type: 'ed25519' | 'rsa') => {
+    const { publicKey, privateKey } =
+      type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('ed25519');
+    return {
+      publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+      privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+      privateKey,
+    };
+  };
+  const oldKey = pair('ed25519');
+  const newKey = pair('ed25519');
+  const rsaKey = pair('rsa');
+  const thirdKey = pair('ed25519');
+  const options = { issuer: 'idp', audience: 'eiso' };
+  const tokenBy = (key: { privatePem: string }, expiresIn: string | number = '5m') =>
+    signToken(subject, { privateKeyPem: key.privatePem, issuer: 'idp', audience: 'eiso', expiresIn });
+
+  it('verifies tokens signed by any of the keys, whatever their order and the text around them', async () => {
+    const both = await createJwtVerifier({
+      ...options,
+      publicKeyPem: `# the identity provider's new key\n${newKey.publicPem}\n# the old one, until 2026-01-31\n${oldKey.publicPem}`,
+    });
+    for (const key of [oldKey, newKey])
+      await expect(both(await tokenBy(key))).resolves.toMatchObject({ officialId: 'off-1' });
+  });
+
+  it('mixes key types: an RS256 token finds the RSA key among Ed25519 ones', async () => {
+    const mixed = await createJwtVerifier({ ...options, publicKeyPem: oldKey.publicPem + rsaKey.publicPem });
+    const rs256 = await new jose.SignJWT(eisoClaims)
+      .setProtectedHeader({ alg: 'RS256' })
+      .setSubject(subject.officialId)
+      .setIssuer('idp')
+      .setAudience('eiso')
+      .setExpirationTime('5m')
+      .sign(rsaKey.privateKey);
+    await expect(mixed(rs256)).resolves.toMatchObject({ officialId: 'off-1' });
+    await expect(mixed(await tokenBy(oldKey))).resolves.toMatchObject({ officialId: 'off-1' });
+  });
+
+  it('refuses a token of a third key, and an old token once its key is removed', async () => {
+    const both = await createJwtVerifier({ ...options, publicKeyPem: newKey.publicPem + oldKey.publicPem });
+    await expectUnauthenticated(both(await tokenBy(thirdKey)));
+    const newOnly = await createJwtVerifier({ ...options, publicKeyPem: newKey.publicPem });
+    await expectUnauthenticated(newOnly(await tokenBy(oldKey)));
+  });
+
+  it("checks the claims of the key that verified: an expired token of the second key is 'expired'", async () => {
+    const both = await createJwtVerifier({ ...options, publicKeyPem: newKey.publicPem + oldKey.publicPem });
+    const expired = await tokenBy(oldKey, nowSeconds() - 60);
+    await expect(both(expired)).rejects.toThrow(/expired/);
+  });
+
+  it('recognises the development key among several', () => {
+    expect(isDevPublicKey(newKey.publicPem + devPublicKeyPem())).toBe(true);
+    expect(isDevPublicKey(newKey.publicPem + oldKey.publicPem)).toBe(false);
+    expect(publicKeyBlocks(`x\n${newKey.publicPem}y\n${oldKey.publicPem}`)).toHaveLength(2);
   });
 });
