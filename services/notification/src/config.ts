@@ -28,6 +28,12 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
        * GATEWAY_SIGNING_SECRET, which production requires to be set and not the development one.
        */
       WEBHOOK_SECRET_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+      /**
+       * During a rotation of WEBHOOK_SECRET_KEY: the key secrets were sealed with until now. Secrets
+       * still sealed with it are opened with it and re-sealed with the current key (the worker at
+       * start-up; `eiso run reseal-webhook-secrets`); then it is unset.
+       */
+      WEBHOOK_SECRET_KEY_PREVIOUS: z.string().min(32, 'must be at least 32 characters').optional(),
     },
     source,
   );
@@ -36,6 +42,26 @@ export function loadNotificationConfig(source: NodeJS.ProcessEnv = process.env) 
 /** The key that seals webhook signing secrets: WEBHOOK_SECRET_KEY, else the gateway signing secret. */
 export const webhookSealingKey = (config: { WEBHOOK_SECRET_KEY?: string; GATEWAY_SIGNING_SECRET: string }) =>
   config.WEBHOOK_SECRET_KEY ?? config.GATEWAY_SIGNING_SECRET;
+
+/**
+ * The keys a sealed webhook secret is opened with, the sealing key first: then
+ * WEBHOOK_SECRET_KEY_PREVIOUS, and — when the sealing key is derived from the gateway signing
+ * secret (WEBHOOK_SECRET_KEY unset) — GATEWAY_SIGNING_SECRET_PREVIOUS, so rotating the gateway
+ * secret does not lock the webhook secrets away.
+ */
+export function webhookOpeningKeys(config: {
+  WEBHOOK_SECRET_KEY?: string;
+  WEBHOOK_SECRET_KEY_PREVIOUS?: string;
+  GATEWAY_SIGNING_SECRET: string;
+  GATEWAY_SIGNING_SECRET_PREVIOUS?: string;
+}): string[] {
+  const keys = [
+    webhookSealingKey(config),
+    config.WEBHOOK_SECRET_KEY_PREVIOUS,
+    config.WEBHOOK_SECRET_KEY ? undefined : config.GATEWAY_SIGNING_SECRET_PREVIOUS,
+  ];
+  return [...new Set(keys.filter((key): key is string => key !== undefined))];
+}
 /** Loopback is for development (front-ends on localhost); production reaches public addresses only unless told. */
 export const webhookPrivateAddresses = (config: {
   NODE_ENV: string;

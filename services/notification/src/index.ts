@@ -6,6 +6,7 @@ export * from './domain/events';
 export * from './jobs/dossier-notifications';
 export * from './domain/webhooks';
 export * from './jobs/webhooks';
+export * from './jobs/reseal';
 export * from './jobs/email';
 export * from './jobs/delivery-jobs';
 export * from './domain/reminders';

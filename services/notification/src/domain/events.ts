@@ -38,7 +38,32 @@ export function sealSecret(plain: string, key: string): string {
   return [iv, cipher.getAuthTag(), data].map((b) => b.toString('base64url')).join('.');
 }
 
-export function openSecret(sealed: string, key: string): string {
+/**
+ * Opens a sealed secret with `keys`: the sealing key, or the sealing key first and then the keys of
+ * a rotation still in progress. Throws when no key opens it (GCM: a wrong key never opens a box).
+ */
+export function openSecret(sealed: string, keys: string | readonly string[]): string {
+  return openSecretWithIndex(sealed, keys).secret;
+}
+
+/** The secret and the index in `keys` of the key that opened it (0: the current sealing key). */
+export function openSecretWithIndex(
+  sealed: string,
+  keys: string | readonly string[],
+): { secret: string; keyIndex: number } {
+  const all = typeof keys === 'string' ? [keys] : keys;
+  let failure: unknown = new Error('webhook secret: no key given');
+  for (const [keyIndex, key] of all.entries()) {
+    try {
+      return { secret: openWith(sealed, key), keyIndex };
+    } catch (error) {
+      failure = error;
+    }
+  }
+  throw failure;
+}
+
+function openWith(sealed: string, key: string): string {
   const [iv, tag, data] = sealed.split('.').map((p) => Buffer.from(p, 'base64url'));
   const decipher = createDecipheriv('aes-256-gcm', keyOf(key), iv);
   decipher.setAuthTag(tag);

@@ -22,7 +22,7 @@ import { queueConnection, type RedisConnection } from '@eiso/outbox';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@eiso/logging';
 import type { EisoEvent } from '@eiso/outbox';
-import { webhookPrivateAddresses, webhookSealingKey, type NotificationConfig } from '../config';
+import { webhookOpeningKeys, webhookPrivateAddresses, type NotificationConfig } from '../config';
 import { openSecret } from '../domain/events';
 import { ForbiddenAddressError, postWebhook } from './webhook-post';
 import { ancestorPaths, backoffDelay, isWebhookEvent, signBody, webhookBody } from '../domain/webhooks';
@@ -160,7 +160,7 @@ export async function deliverOnce(
     await finish(db, id, 'DEAD', null, 'the subscription was deactivated');
     return 'DEAD';
   }
-  const secret = openSecret(row.secretEncrypted, webhookSealingKey(config));
+  const secret = openSecret(row.secretEncrypted, webhookOpeningKeys(config));
   let statusCode: number | null = null;
   let error: string;
   try {
