@@ -4,8 +4,16 @@
  * applied in one transaction; should one of them fail, the run is applied again event by event, so
  * a bad event holds back only itself (its job retried, the others already recorded as applied).
  */
-import { Worker } from 'bullmq';
+import { Worker, type Job } from 'bullmq';
 import type { DataSource, EntityManager } from 'typeorm';
+import {
+  parseTraceparent,
+  runInContext,
+  traceContextFrom,
+  withLinkedTraces,
+  type Logger,
+} from '@eiso/logging';
+import type { Context } from '@opentelemetry/api';
 import type { EisoEvent } from './event';
 import { queueConnection, type RedisConnection } from './redis';
 import { eventsOf, type EventBatch } from './relay';
@@ -95,19 +103,30 @@ export interface ConsumerOptions {
   handleBatch?: BatchHandler;
   /** One at a time keeps the queue's order (the relay's order, per aggregate too). */
   concurrency?: number;
+  /** Each job's run is logged (debug) under its events' trace. */
+  logger?: Logger;
+  /** The process's metrics (`Metrics` of @eiso/server): the queue's jobs and depth. */
+  metrics?: { watchWorker(worker: Worker): void };
 }
 
 export function startConsumer(options: ConsumerOptions): Worker {
-  return new Worker(
+  const worker = new Worker(
     options.queue,
-    async (job) =>
-      applyRun(
+    tracedProcessor(async (job) => {
+      const events = eventsOf(job.data as EventBatch | EisoEvent);
+      const applied = await applyRun(
         options.db,
         options.consumer,
-        eventsOf(job.data as EventBatch | EisoEvent),
+        events,
         options.handle,
         options.handleBatch,
-      ),
+      );
+      options.logger?.debug(
+        { queue: options.queue, job: job.id, events: events.length, applied },
+        'events applied',
+      );
+      return applied;
+    }),
     {
       ...queueConnection(options.connection, options.prefix, options.queue),
       concurrency: options.concurrency ?? 1,
@@ -117,4 +136,34 @@ export function startConsumer(options: ConsumerOptions): Worker {
       maxStalledCount: 100,
     },
   );
+  options.metrics?.watchWorker(worker);
+  return worker;
+}
+
+/**
+ * The trace a job runs in: its events' (a relayed run: the first traced event's, every other
+ * trace listed on its log lines as `trace_ids`), or the `traceparent` its data names, or else a
+ * trace of its own (a scheduled sweep, say), which the events it writes then carry on.
+ */
+export function jobTraceContext(data: unknown): Context {
+  const traces: string[] = [];
+  let first: string | undefined;
+  const record = (traceparent: unknown) => {
+    const span = parseTraceparent(traceparent);
+    if (!span) return;
+    first ??= traceparent as string;
+    traces.push(span.traceId);
+  };
+  if (data && typeof data === 'object') {
+    const { events, traceparent } = data as { events?: unknown; traceparent?: unknown };
+    if (Array.isArray(events))
+      for (const event of events) record((event as { traceparent?: unknown } | null)?.traceparent);
+    else record(traceparent);
+  }
+  return withLinkedTraces(traceContextFrom(first), traces);
+}
+
+/** A BullMQ processor that runs each job in its trace (jobTraceContext): its log lines carry the trace id. */
+export function tracedProcessor<D, R>(processor: (job: Job<D, R>) => Promise<R>) {
+  return (job: Job<D, R>): Promise<R> => runInContext(jobTraceContext(job.data), () => processor(job));
 }

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
+import { currentTraceparent } from '@eiso/logging';
 
 export interface EisoEvent<P = Record<string, unknown>> {
   id: string;
@@ -14,6 +15,11 @@ export interface EisoEvent<P = Record<string, unknown>> {
   unitPath: string;
   aggregateId: string;
   payload: P;
+  /**
+   * The W3C `traceparent` of the request or job that wrote the event, when there was one: the
+   * worker that applies it logs under the same trace id. Internal: never part of a webhook's body.
+   */
+  traceparent?: string;
 }
 
 export type NewEvent<P = Record<string, unknown>> = Omit<EisoEvent<P>, 'id' | 'occurredAt'> & {
@@ -21,17 +27,22 @@ export type NewEvent<P = Record<string, unknown>> = Omit<EisoEvent<P>, 'id' | 'o
   occurredAt?: Date;
 };
 
-/** Appends events to the outbox inside the caller's transaction: they exist exactly when the change does. */
+/**
+ * Appends events to the outbox inside the caller's transaction: they exist exactly when the change
+ * does. Each records the active trace (the request's or job's) unless it names its own.
+ */
 export async function appendEvents(manager: EntityManager, events: NewEvent[]): Promise<EisoEvent[]> {
   if (events.length === 0) return [];
+  const traceparent = currentTraceparent();
   const full = events.map((e) => ({
     ...e,
     id: e.id ?? randomUUID(),
     occurredAt: (e.occurredAt ?? new Date()).toISOString(),
+    traceparent: e.traceparent ?? traceparent,
   }));
   await manager.query(
-    `INSERT INTO outbox (id, type, occurred_at, unit_path, aggregate_id, payload)
-     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::jsonb[])`,
+    `INSERT INTO outbox (id, type, occurred_at, unit_path, aggregate_id, payload, traceparent)
+     SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[], $6::jsonb[], $7::text[])`,
     [
       full.map((e) => e.id),
       full.map((e) => e.type),
@@ -39,6 +50,7 @@ export async function appendEvents(manager: EntityManager, events: NewEvent[]): 
       full.map((e) => e.unitPath),
       full.map((e) => e.aggregateId),
       full.map((e) => JSON.stringify(e.payload)),
+      full.map((e) => e.traceparent ?? null),
     ],
   );
   return full;

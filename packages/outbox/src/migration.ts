@@ -29,3 +29,15 @@ export async function createAppliedEventTable(q: QueryRunner): Promise<void> {
       PRIMARY KEY (consumer, event_id)
     )`);
 }
+
+/**
+ * The `traceparent` of the request or job that wrote each event (issue 10): a nullable column,
+ * added without rewriting the table. A service's migration adds it to its outbox.
+ */
+export async function addOutboxTraceparent(q: Pick<QueryRunner, 'query'>): Promise<void> {
+  await q.query(`ALTER TABLE outbox ADD COLUMN IF NOT EXISTS traceparent varchar(55)`);
+}
+
+export async function dropOutboxTraceparent(q: Pick<QueryRunner, 'query'>): Promise<void> {
+  await q.query(`ALTER TABLE outbox DROP COLUMN IF EXISTS traceparent`);
+}

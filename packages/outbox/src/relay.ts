@@ -47,6 +47,7 @@ interface OutboxRow {
   unitPath: string;
   aggregateId: string;
   payload: Record<string, unknown>;
+  traceparent: string | null;
 }
 
 export class OutboxRelay {
@@ -65,14 +66,17 @@ export class OutboxRelay {
   async relayOnce(): Promise<number> {
     return this.options.db.transaction(async (m) => {
       const rows: OutboxRow[] = await m.query(
-        `SELECT id, type, occurred_at AS "occurredAt", unit_path AS "unitPath", aggregate_id AS "aggregateId", payload
+        `SELECT id, type, occurred_at AS "occurredAt", unit_path AS "unitPath", aggregate_id AS "aggregateId", payload,
+                traceparent
          FROM outbox WHERE sent_at IS NULL ORDER BY sequence LIMIT $1 FOR UPDATE SKIP LOCKED`,
         [this.options.batchSize ?? 500],
       );
       if (rows.length === 0) return 0;
-      const events: EisoEvent[] = rows.map((r) => ({
+      // Each event keeps the trace of the request that wrote it (the consumer continues it).
+      const events: EisoEvent[] = rows.map(({ traceparent, ...r }) => ({
         ...r,
         occurredAt: new Date(r.occurredAt).toISOString(),
+        ...(traceparent ? { traceparent } : {}),
       }));
       for (const route of this.options.routes) {
         const routed = events.filter((e) => matches(route.types, e.type));

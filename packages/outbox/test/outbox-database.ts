@@ -1,6 +1,6 @@
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '@eiso/db';
-import { createAppliedEventTable, createOutboxTable } from '../src';
+import { addOutboxTraceparent, createAppliedEventTable, createOutboxTable } from '../src';
 
 /** A fresh database with the outbox and applied_event tables, as a service's migrations make them. */
 export async function outboxTestDatabase(): Promise<{ database: TestDatabase; db: DataSource }> {
@@ -9,6 +9,7 @@ export async function outboxTestDatabase(): Promise<{ database: TestDatabase; db
   await db.initialize();
   const runner = db.createQueryRunner();
   await createOutboxTable(runner);
+  await addOutboxTraceparent(runner);
   await createAppliedEventTable(runner);
   await runner.release();
   return { database, db };
