@@ -17,6 +17,7 @@ import { GraphQLError } from 'graphql';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
 import { closeServer, listen } from '@eiso/server';
 import { SignedDataSource, type GatewayContext } from './signed-data-source';
+import { gatewayObservability } from './observability';
 import { createRateLimiter, limitErrorFormatter, queryLimitRules } from './limits';
 import { inputGuardPlugin, verifyUtf8Body } from './input-guard';
 import type { GatewayConfig } from './config';
@@ -38,10 +39,15 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       jwksUrl: config.JWT_JWKS_URL,
     }),
   );
+  // /metrics, and each request's trace id (observability.ts).
+  const observability = gatewayObservability(logger, { production: config.NODE_ENV === 'production' });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.SUPERGRAPH_PATH, 'utf8'),
     buildService: ({ name, url }) =>
-      new SignedDataSource(config.subgraphUrls[name] ?? url ?? '', config.GATEWAY_SIGNING_SECRET),
+      new SignedDataSource(config.subgraphUrls[name] ?? url ?? '', config.GATEWAY_SIGNING_SECRET, {
+        subgraph: name,
+        metrics: observability.metrics,
+      }),
     logger,
   });
 
@@ -65,6 +71,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       accessLogPlugin(logger),
+      observability.plugin,
       // NUL and lone surrogates, unknown operation names, subscriptions: BAD_USER_INPUT.
       inputGuardPlugin(),
       // No explorer page where introspection is off (production unless GRAPHQL_INTROSPECTION).
@@ -102,6 +109,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   // graph degraded (/health), not this replica unready: every replica would go out together.
   let draining = false;
   app.get('/live', (_req, res) => void res.json({ service: 'gateway', status: 'ok' }));
+  observability.mount(app);
   app.get(
     '/ready',
     (_req, res) =>
@@ -112,6 +120,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   app.use(
     '/graphql',
     express.json({ limit: '1mb', verify: verifyUtf8Body }),
+    observability.traceRequests,
     expressMiddleware(server, {
       // Typed here: inside app.use's overloads the argument is not inferred from expressMiddleware.
       context: async ({ req, res }: ExpressContextFunctionArgument) => {

@@ -1,20 +1,26 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { signCallerContext, type Caller } from '@eiso/auth';
-import { REQUEST_ID_HEADER } from '@eiso/logging';
+import { currentTraceparent, REQUEST_ID_HEADER, TRACEPARENT_HEADER } from '@eiso/logging';
+import type { Metrics } from '@eiso/server';
 
 export interface GatewayContext {
   caller: Caller;
   requestId: string;
 }
 
-/** Every subgraph fetch carries the request id and the caller, signed for this very operation. */
+/**
+ * Every subgraph fetch carries the request id, the request's trace (`traceparent`) and the caller,
+ * signed for this very operation; with `observe`, each fetch is timed per subgraph (/metrics).
+ */
 export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   constructor(
     url: string,
     private readonly secret: string,
+    observe?: { subgraph: string; metrics: Metrics },
   ) {
     super({ url });
     this.fetcher = keepGraphQLErrorsOf400(this.fetcher);
+    if (observe) this.fetcher = timed(this.fetcher, observe.subgraph, observe.metrics);
   }
 
   override willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): void {
@@ -23,6 +29,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const caller: Caller = context.caller ?? { kind: 'anonymous' };
     const requestId = context.requestId ?? '';
     http.headers.set(REQUEST_ID_HEADER, requestId);
+    // The request's trace (gateway observability.ts): the subgraph continues it.
+    const traceparent = currentTraceparent();
+    if (traceparent) http.headers.set(TRACEPARENT_HEADER, traceparent);
     const signed = signCallerContext(
       caller,
       { requestId, query: request.query ?? '', variables: request.variables },
@@ -55,5 +64,25 @@ function keepGraphQLErrorsOf400(
       status: isGraphQL ? 200 : 400,
       headers: { 'content-type': 'application/json' },
     });
+  }) as RemoteGraphQLDataSource['fetcher'];
+}
+
+/** Times each fetch: ok when the subgraph answered with a 2xx, error otherwise (or no answer). */
+function timed(
+  fetcher: RemoteGraphQLDataSource['fetcher'],
+  subgraph: string,
+  metrics: Metrics,
+): RemoteGraphQLDataSource['fetcher'] {
+  return (async (url: string, init: RequestInit) => {
+    const started = process.hrtime.bigint();
+    const seconds = () => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const response = await fetcher(url, init as never);
+      metrics.observeSubgraphFetch(subgraph, response.ok, seconds());
+      return response;
+    } catch (error) {
+      metrics.observeSubgraphFetch(subgraph, false, seconds());
+      throw error;
+    }
   }) as RemoteGraphQLDataSource['fetcher'];
 }
