@@ -4,3 +4,4 @@ export * from './redis';
 export * from './relay';
 export * from './consumer';
 export * from './periodic';
+export * from './queues';
