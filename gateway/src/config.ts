@@ -21,7 +21,13 @@ export function loadGatewayConfig(source: NodeJS.ProcessEnv = process.env) {
     const override = (config as Record<string, unknown>)[s.urlVariable];
     subgraphUrls[s.name] = typeof override === 'string' ? override : s.defaultUrl;
   }
-  return { ...config, publicKeyPem: publicKeyPem ?? undefined, subgraphUrls };
+  return {
+    ...config,
+    publicKeyPem: publicKeyPem ?? undefined,
+    subgraphUrls,
+    // The explorer (GraphiQL at /graphql for browsers): on outside production unless turned off.
+    explorer: config.GRAPHQL_EXPLORER ?? config.NODE_ENV !== 'production',
+  };
 }
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;
 
@@ -33,6 +39,8 @@ function gatewayEnv() {
     ...jwtKeyEnv(),
     SUPERGRAPH_PATH: z.string().default(SUPERGRAPH_PATH),
     GRAPHQL_INTROSPECTION: env.flag(false),
+    // GraphiQL at /graphql for browsers (gateway/src/explorer.ts); unset: on unless NODE_ENV=production.
+    GRAPHQL_EXPLORER: optionalFlag(),
     // Limits at the gateway (gateway/src/limits.ts; docs/security.md).
     QUERY_MAX_DEPTH: limit(DEFAULT_QUERY_LIMITS.maxDepth),
     QUERY_MAX_ALIASES: limit(DEFAULT_QUERY_LIMITS.maxAliases),
@@ -41,6 +49,10 @@ function gatewayEnv() {
     QUERY_MAX_COST: limit(DEFAULT_QUERY_LIMITS.maxCost),
     REDIS_URL: env.url(DEV_DEFAULTS.redisUrl),
     QUEUE_PREFIX: env.queuePrefix(),
+    // The queue board (/admin/queues) reads the workers' queues where they are: one server or a cluster.
+    REDIS_CLUSTER_NODES: env.redisClusterNodes(),
+    // The board's actions (retry, clean, pause, add, remove…); read-only when false (gateway/src/queue-board.ts).
+    QUEUE_BOARD_ACTIONS: env.flag(false),
     RATE_LIMIT_PER_OFFICIAL: limit(600),
     RATE_LIMIT_PER_ADDRESS: limit(300),
     RATE_LIMIT_WINDOW_MS: z.coerce.number().int().min(1000).default(60_000),
@@ -76,6 +88,15 @@ function collecting<T>(problems: string[], load: () => T): T | undefined {
     return undefined;
   }
 }
+
+/** A true/false variable that may be left unset (undefined: the caller's default applies). */
+const optionalFlag = () =>
+  z
+    .string()
+    .transform((value) => value.trim().toLowerCase())
+    .refine((value) => ['true', 'false', '1', '0', 'yes', 'no'].includes(value), 'must be true or false')
+    .transform((value) => value === 'true' || value === '1' || value === 'yes')
+    .optional();
 
 const limit = (fallback: number) => z.coerce.number().int().min(1).default(fallback);
 

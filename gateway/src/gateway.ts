@@ -21,6 +21,8 @@ import { gatewayObservability } from './observability';
 import { createRateLimiter, limitErrorFormatter, queryLimitRules } from './limits';
 import { inputGuardPlugin, verifyUtf8Body } from './input-guard';
 import type { GatewayConfig } from './config';
+import { explorer } from './explorer';
+import { mountQueueBoard } from './queue-board';
 
 process.env.APOLLO_TELEMETRY_DISABLED ??= '1';
 
@@ -74,8 +76,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       observability.plugin,
       // NUL and lone surrogates, unknown operation names, subscriptions: BAD_USER_INPUT.
       inputGuardPlugin(),
-      // No explorer page where introspection is off (production unless GRAPHQL_INTROSPECTION).
-      ...(introspection ? [] : [ApolloServerPluginLandingPageDisabled()]),
+      // Apollo's landing page loads Apollo Sandbox from a CDN: never. Browsers get the explorer.
+      ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: limitErrorFormatter(createErrorFormatter(logger), { hideSuggestions: !introspection }),
     includeStacktraceInErrorResponses: false,
@@ -117,6 +119,17 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
         .status(draining ? 503 : 200)
         .json({ service: 'gateway', status: draining ? 'draining' : 'ready' }),
   );
+  // GraphiQL for a browser's GET (explorer.ts; GRAPHQL_EXPLORER); every other request goes to Apollo.
+  if (config.explorer) app.get('/graphql', explorer());
+  // bull-board for SYSTEM_ADMIN (queue-board.ts).
+  const queueBoard = mountQueueBoard(app, {
+    redisUrl: config.REDIS_URL,
+    clusterNodes: config.REDIS_CLUSTER_NODES,
+    prefix: config.QUEUE_PREFIX,
+    actions: config.QUEUE_BOARD_ACTIONS,
+    verify: verifyJwt,
+    logger,
+  });
   app.use(
     '/graphql',
     express.json({ limit: '1mb', verify: verifyUtf8Body }),
@@ -171,6 +184,7 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
       await server.stop();
       await closeServer(httpServer);
       await rateLimiter.close();
+      await queueBoard.close();
     },
   };
 }

@@ -74,3 +74,38 @@ describe('gateway configuration in production', () => {
     }
   });
 });
+
+describe('the explorer and the queue board', () => {
+  const production = {
+    NODE_ENV: 'production',
+    GATEWAY_SIGNING_SECRET: productionSecret,
+    JWT_PUBLIC_KEY: otherKey,
+    REDIS_URL: 'redis://redis.internal:6379',
+  };
+
+  it('GRAPHQL_EXPLORER: on outside production, off in production, either way when set', () => {
+    expect(loadGatewayConfig({}).explorer).toBe(true);
+    expect(loadGatewayConfig({ NODE_ENV: 'test' }).explorer).toBe(true);
+    expect(loadGatewayConfig(production).explorer).toBe(false);
+    expect(loadGatewayConfig({ ...production, GRAPHQL_EXPLORER: 'true' }).explorer).toBe(true);
+    expect(loadGatewayConfig({ GRAPHQL_EXPLORER: 'false' }).explorer).toBe(false);
+    expect(loadGatewayConfig({ GRAPHQL_EXPLORER: '' }).explorer).toBe(true);
+    expect(() => loadGatewayConfig({ GRAPHQL_EXPLORER: 'maybe' })).toThrow(
+      /GRAPHQL_EXPLORER: must be true or false/,
+    );
+  });
+
+  it('QUEUE_BOARD_ACTIONS: read-only unless true; REDIS_CLUSTER_NODES: the board reads a cluster too', () => {
+    const defaults = loadGatewayConfig({});
+    expect([defaults.QUEUE_BOARD_ACTIONS, defaults.REDIS_CLUSTER_NODES]).toEqual([false, []]);
+    const set = loadGatewayConfig({
+      QUEUE_BOARD_ACTIONS: 'true',
+      REDIS_CLUSTER_NODES: '10.0.0.1:7000, 10.0.0.2:7000',
+    });
+    expect([set.QUEUE_BOARD_ACTIONS, set.REDIS_CLUSTER_NODES]).toEqual([
+      true,
+      ['10.0.0.1:7000', '10.0.0.2:7000'],
+    ]);
+    expect(() => loadGatewayConfig({ REDIS_CLUSTER_NODES: 'nohost' })).toThrow(/REDIS_CLUSTER_NODES/);
+  });
+});
