@@ -163,7 +163,22 @@ export function jobTraceContext(data: unknown): Context {
   return withLinkedTraces(traceContextFrom(first), traces);
 }
 
+const jobContexts = new WeakMap<object, Context>();
+
 /** A BullMQ processor that runs each job in its trace (jobTraceContext): its log lines carry the trace id. */
 export function tracedProcessor<D, R>(processor: (job: Job<D, R>) => Promise<R>) {
-  return (job: Job<D, R>): Promise<R> => runInContext(jobTraceContext(job.data), () => processor(job));
+  return (job: Job<D, R>): Promise<R> => {
+    const ctx = jobTraceContext(job.data);
+    jobContexts.set(job, ctx);
+    return runInContext(ctx, () => processor(job));
+  };
+}
+
+/**
+ * Runs `fn` in the trace a job ran in (a worker's `completed` and `failed` listeners, which BullMQ
+ * calls outside the processor): their log lines carry the job's trace id too.
+ */
+export function inJobTrace<T>(job: object | undefined, fn: () => T): T {
+  const ctx = job ? jobContexts.get(job) : undefined;
+  return ctx ? runInContext(ctx, fn) : fn();
 }

@@ -18,6 +18,7 @@ import { waitFor } from '@eiso/testing';
 import {
   appendEvents,
   createRedisConnection,
+  inJobTrace,
   jobTraceContext,
   OutboxRelay,
   startConsumer,
@@ -133,6 +134,37 @@ describe('trace ids through the outbox', () => {
     const applied = lines.filter((l) => l.msg === 'events applied').map((l) => l.trace_id);
     expect(applied.sort()).toEqual([TRACE_A, TRACE_B, untraced].sort());
     expect(handled.map((h) => h.traceId).sort()).toEqual([TRACE_A, TRACE_B, untraced].sort());
+  });
+
+  it("reach a worker's failed listener, which BullMQ calls outside the job", async () => {
+    await runInContext(traceContextFrom(parent(TRACE_B)), () =>
+      db.transaction((m) => appendEvents(m, [event('fails')])),
+    );
+    const queue = 'trace.failing';
+    const relay = new OutboxRelay({ db, connection: redis, prefix, routes: [{ queue, types: ['*'] }] });
+    await relay.drain();
+    await relay.close();
+    const { logger, lines } = capture();
+    const worker = startConsumer({
+      db,
+      consumer: 'trace-test-failing',
+      queue,
+      connection: redis,
+      prefix,
+      handle: async () => {
+        throw new Error('the handler failed');
+      },
+    });
+    worker.on('failed', (job, error) => inJobTrace(job, () => logger.warn({ err: error }, 'job failed')));
+    try {
+      await waitFor(
+        () => lines.length,
+        (n) => n >= 1,
+      );
+    } finally {
+      await worker.close();
+    }
+    expect(lines[0]).toMatchObject({ msg: 'job failed', trace_id: TRACE_B });
   });
 
   it('run a job of several traces in the first, naming them all', () => {

@@ -34,6 +34,8 @@ import { Queue, type Job, type Worker } from 'bullmq';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { ErrorCode } from '@eiso/errors';
 
+export type { Gauge };
+
 export const METRICS_PATH = '/metrics';
 
 /** Distinct operation names one process labels; later ones are `other`. */
@@ -188,6 +190,24 @@ export class Metrics {
         registers: [this.registry],
       }),
     };
+  }
+
+  /** A gauge of the service's own, set by `collect` when scraped (keep it cheap, or cache it). */
+  gauge<L extends string>(config: {
+    name: string;
+    help: string;
+    labelNames: readonly L[];
+    collect: (gauge: Gauge<L>) => Promise<void> | void;
+  }): Gauge<L> {
+    return new Gauge<L>({
+      name: config.name,
+      help: config.help,
+      labelNames: config.labelNames,
+      registers: [this.registry],
+      collect() {
+        return config.collect(this);
+      },
+    });
   }
 
   /** The exposition text. */

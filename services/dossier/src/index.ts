@@ -8,6 +8,8 @@ export * from './subgraph';
 export * from './jobs/sweep';
 export * from './jobs/digest';
 export * from './jobs/worker-jobs';
+export * from './metrics';
+export * from './worker-start';
 export { createDossierDataSource } from './db/database';
 // The rankings' one SQL aggregate, timed alone by bench/rankings.ts as the rankings' lower bound.
 export { unitFigures, type UnitFiguresRow } from './db/queries';

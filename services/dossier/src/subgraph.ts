@@ -22,6 +22,7 @@ import { DossierQueries } from './db/queries';
 import { PinLock } from './db/pin-lock';
 import { syncCatalogReplica } from './replica/catalog-sync';
 import { dossierResolvers } from './resolvers';
+import { dossierMetrics } from './metrics';
 
 export const DOSSIER_SCHEMA_PATH = path.join(__dirname, '..', 'schema.graphql');
 export const dossierTypeDefs = gql(readFileSync(DOSSIER_SCHEMA_PATH, 'utf8'));
@@ -74,6 +75,8 @@ export async function startDossierService(
       logger,
       production: config.NODE_ENV === 'production',
       auditTrail: dataSource,
+      // /metrics adds the open dossiers by timeliness (metrics.ts).
+      metrics: dossierMetrics(dataSource, nationalCalendar),
       context: () => {
         const now = new Date();
         return {
