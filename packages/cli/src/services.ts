@@ -61,6 +61,11 @@ export function servicePort(service: ServiceModule): number {
   return service.port + PORT_OFFSET;
 }
 
+/** The health port (/live, /ready, /metrics) `eiso start` gives a service's worker: its port + 10. */
+export function workerHealthPort(service: ServiceModule): number {
+  return servicePort(service) + 10;
+}
+
 export function serviceUrl(service: ServiceModule): string {
   return `http://127.0.0.1:${servicePort(service)}/graphql`;
 }

@@ -17,7 +17,7 @@ import {
   startLocalRedis,
   type Say,
 } from './infrastructure';
-import { PORT_OFFSET, REPO_ROOT, SERVICES, servicePort, serviceUrl } from './services';
+import { PORT_OFFSET, REPO_ROOT, SERVICES, servicePort, serviceUrl, workerHealthPort } from './services';
 
 const GATEWAY_PORT = 4000 + PORT_OFFSET;
 const RUNTIME_FILE = path.join(REPO_ROOT, '.data', 'running.json');
@@ -81,8 +81,10 @@ export async function start(say: Say): Promise<void> {
       );
       await waitForHealthy(serviceUrl(service).replace(/\/graphql$/, '/health'), 60_000);
       if (service.worker) {
+        // Its health port (/live, /ready, /metrics): the service's port + 10 (dossier-worker 4013).
+        const workerEnv = { ...childEnv, WORKER_HEALTH_PORT: String(workerHealthPort(service)) };
         children.push(
-          runChild(`${service.name}-worker`, service.dir, childEnv, () => stopAll(1), service.worker),
+          runChild(`${service.name}-worker`, service.dir, workerEnv, () => stopAll(1), service.worker),
         );
       }
     }
@@ -98,6 +100,10 @@ export async function start(say: Say): Promise<void> {
     );
     for (const s of SERVICES)
       say(`  ${s.name.padEnd(9)} http://localhost:${servicePort(s)}/graphql   (signed requests only)`);
+    const workers = SERVICES.filter((s) => s.worker).map((s) => `${s.name} ${workerHealthPort(s)}`);
+    say(
+      `  metrics:  /metrics on every port above; the workers' on their health ports (${workers.join(', ')})`,
+    );
     say('  a token:  pnpm -s eiso token handler.22      stop: Ctrl-C');
   } catch (error) {
     say(`start failed: ${error instanceof Error ? error.message : String(error)}`);

@@ -12,3 +12,4 @@ export * from './domain/report';
 export * from './jobs/compliance';
 export * from './domain/ranking';
 export * from './jobs/rankings';
+export * from './worker-start';

@@ -13,3 +13,4 @@ export * from './domain/reminders';
 export * from './jobs/reminders';
 export * from './domain/addresses';
 export * from './jobs/webhook-post';
+export * from './worker-start';

@@ -20,7 +20,8 @@ import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
 import { addDays, isIsoDate, todayInVietnam } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
 import { Queue, Worker } from 'bullmq';
-import { queueConnection, type RedisConnection } from '@eiso/outbox';
+import { inJobTrace, queueConnection, tracedProcessor, type RedisConnection } from '@eiso/outbox';
+import type { Metrics } from '@eiso/server';
 import type { DataSource } from 'typeorm';
 import {
   addFigures,
@@ -268,6 +269,8 @@ export async function startRankingJobs(options: {
   prefix: string;
   sources: RankingSources;
   logger: Logger;
+  /** The worker's metrics: the rankings' jobs and queue. */
+  metrics?: Pick<Metrics, 'watchWorker'>;
 }): Promise<{ stop(): Promise<void> }> {
   const { db, redis, prefix, sources, logger } = options;
   const queue = new Queue(RANKINGS_QUEUE, queueConnection(redis, prefix, RANKINGS_QUEUE));
@@ -288,24 +291,27 @@ export async function startRankingJobs(options: {
   await catchUpMissedNight(db, queue, logger);
   const worker = new Worker<{ day?: string }>(
     RANKINGS_QUEUE,
-    async (job) => {
+    tracedProcessor(async (job) => {
       const day = job.data.day ?? addDays(todayInVietnam(), -1);
       return computeRankings(db, sources, {
         day,
         progress: (message) => logger.debug({ job: job.id }, message),
       });
-    },
+    }),
     { ...queueConnection(redis, prefix, RANKINGS_QUEUE), concurrency: 1, lockDuration: 120_000 },
   );
   worker.on('completed', (job, summary: RankingSummary) =>
-    logger.info({ job: job.id, ...summary }, 'rankings computed'),
+    inJobTrace(job, () => logger.info({ job: job.id, ...summary }, 'rankings computed')),
   );
   worker.on('failed', (job, error) =>
-    logger.error(
-      { err: error, job: job?.id, attempt: job?.attemptsMade, of: job?.opts.attempts },
-      'rankings failed',
+    inJobTrace(job, () =>
+      logger.error(
+        { err: error, job: job?.id, attempt: job?.attemptsMade, of: job?.opts.attempts },
+        'rankings failed',
+      ),
     ),
   );
+  options.metrics?.watchWorker(worker);
   worker.on('error', (error) => logger.error({ err: error }, 'rankings worker error'));
   return {
     stop: async () => {

@@ -9,7 +9,16 @@ import { Queue, Worker } from 'bullmq';
 import type { DataSource } from 'typeorm';
 import type { WorkingCalendar } from '@eiso/calendar';
 import type { Logger } from '@eiso/logging';
-import { OutboxRelay, queueConnection, startPeriodic, type RedisConnection, type Route } from '@eiso/outbox';
+import {
+  inJobTrace,
+  OutboxRelay,
+  queueConnection,
+  startPeriodic,
+  tracedProcessor,
+  type RedisConnection,
+  type Route,
+} from '@eiso/outbox';
+import type { Metrics } from '@eiso/server';
 import { dateInVietnam } from '@eiso/calendar';
 import { ensureMonthsAhead } from '../db/partitions';
 import { emitOverdueDigest } from './digest';
@@ -37,6 +46,8 @@ export async function startDossierJobs(options: {
   sweepEveryMs?: number;
   /** Events per relayed job (default 100). */
   eventsPerJob?: number;
+  /** The worker's metrics: the sweeps' jobs and queue. */
+  metrics?: Pick<Metrics, 'watchWorker'>;
 }): Promise<DossierJobs> {
   const { db, redis, prefix, calendar, logger } = options;
   const relay = new OutboxRelay({
@@ -74,9 +85,10 @@ export async function startDossierJobs(options: {
     { name: 'partitions', opts: { attempts: 5, backoff: { type: 'exponential', delay: 30_000 } } },
   );
   await ensureMonthsAhead(db, dateInVietnam(new Date()));
+  // Each run in a trace of its own: the events a sweep writes carry it to the workers that apply them.
   const sweeper = new Worker(
     SWEEP_QUEUE,
-    async (job) => {
+    tracedProcessor(async (job) => {
       if (job.name === 'partitions') {
         const created = await ensureMonthsAhead(db, dateInVietnam(new Date()));
         if (created > 0) logger.info({ created }, 'dossier partitions created');
@@ -90,10 +102,13 @@ export async function startDossierJobs(options: {
       const result = await sweepDeadlines(db, calendar, new Date());
       if (Object.values(result).some((n) => n > 0)) logger.info(result, 'deadline sweep');
       return result;
-    },
+    }),
     { ...queueConnection(redis, prefix, SWEEP_QUEUE), concurrency: 1 },
   );
-  sweeper.on('failed', (job, error) => logger.warn({ err: error, job: job?.name }, 'deadline job failed'));
+  sweeper.on('failed', (job, error) =>
+    inJobTrace(job, () => logger.warn({ err: error, job: job?.name }, 'deadline job failed')),
+  );
+  options.metrics?.watchWorker(sweeper);
 
   return {
     stop: async () => {

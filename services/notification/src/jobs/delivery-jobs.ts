@@ -12,7 +12,8 @@
  */
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
-import { startConsumer, startPeriodic, type RedisConnection } from '@eiso/outbox';
+import { inJobTrace, startConsumer, startPeriodic, type RedisConnection } from '@eiso/outbox';
+import type { Metrics } from '@eiso/server';
 import type { NotificationConfig } from '../config';
 import { startEmailDelivery } from './email';
 import { fanOutWebhookEvents, fanOutWebhooks, startWebhookDelivery, WEBHOOK_CONSUMER } from './webhooks';
@@ -31,22 +32,30 @@ export async function startDeliveryJobs(options: {
   prefix: string;
   config: NotificationConfig;
   logger: Logger;
+  /** The worker's metrics: these jobs and queues. */
+  metrics?: Pick<Metrics, 'watchWorker'>;
 }): Promise<DeliveryJobs> {
-  const { db, redis, prefix, config, logger } = options;
+  const { db, redis, prefix, config, logger, metrics } = options;
   const auditEvents = startConsumer({
     db,
     consumer: WEBHOOK_CONSUMER,
     queue: AUDIT_EVENTS_QUEUE,
     connection: redis,
     prefix,
+    logger,
+    metrics,
     handle: async (event, m) => void (await fanOutWebhooks(event, m)),
     handleBatch: async (events, m) => void (await fanOutWebhookEvents(events, m)),
   });
   auditEvents.on('failed', (job, error) =>
-    logger.warn({ err: error, event: job?.data?.type }, 'audit event for webhooks failed; will retry'),
+    inJobTrace(job, () =>
+      logger.warn({ err: error, event: job?.data?.type }, 'audit event for webhooks failed; will retry'),
+    ),
   );
   const webhooks = startWebhookDelivery(options);
   const email = await startEmailDelivery(options);
+  metrics?.watchWorker(webhooks.worker);
+  if (email) metrics?.watchWorker(email.worker);
 
   const relays = [webhooks.relay, ...(email ? [email.relay] : [])];
   const relayAll = async () => {

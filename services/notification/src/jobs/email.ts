@@ -12,7 +12,7 @@
  * message.
  */
 import { Queue, Worker, type Job } from 'bullmq';
-import { queueConnection, type RedisConnection } from '@eiso/outbox';
+import { inJobTrace, queueConnection, tracedProcessor, type RedisConnection } from '@eiso/outbox';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { DataSource } from 'typeorm';
 import type { Logger } from '@eiso/logging';
@@ -113,7 +113,9 @@ export async function startEmailDelivery(options: {
   const queue = new Queue(EMAIL_QUEUE, queueConnection(redis, prefix, EMAIL_QUEUE));
   const worker = new Worker(
     EMAIL_QUEUE,
-    async (job: Job<{ id: string }>) => sendNotificationEmail(db, transport, config, job.data.id),
+    tracedProcessor(async (job: Job<{ id: string }>) =>
+      sendNotificationEmail(db, transport, config, job.data.id),
+    ),
     {
       ...queueConnection(redis, prefix, EMAIL_QUEUE),
       concurrency: 5,
@@ -125,7 +127,9 @@ export async function startEmailDelivery(options: {
     if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
       void mark(db, job.data.id, 'DEAD', `gave up: ${error.message}`).catch(() => undefined);
     }
-    logger.warn({ notification: job.data.id, err: error.message }, 'e-mail try failed');
+    inJobTrace(job, () =>
+      logger.warn({ notification: job.data.id, err: error.message }, 'e-mail try failed'),
+    );
   });
   const relay = () =>
     relayRows(db, queue, 'email_delivery', {

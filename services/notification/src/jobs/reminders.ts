@@ -6,7 +6,8 @@
  * the unique key (official, kind, subject, threshold): a repeated or interrupted sweep adds nothing.
  */
 import { Queue, Worker } from 'bullmq';
-import { queueConnection, type RedisConnection } from '@eiso/outbox';
+import { inJobTrace, queueConnection, tracedProcessor, type RedisConnection } from '@eiso/outbox';
+import type { Metrics } from '@eiso/server';
 import type { DataSource, EntityManager } from 'typeorm';
 import { postSignedGraphQL, SYSTEM_CALLER } from '@eiso/auth';
 import { todayInVietnam } from '@eiso/calendar';
@@ -241,6 +242,8 @@ export async function startReminderJobs(options: {
   sources: ReminderSources;
   everyMs: number;
   logger: Logger;
+  /** The worker's metrics: these jobs and their queue. */
+  metrics?: Pick<Metrics, 'watchWorker'>;
 }): Promise<{ stop(): Promise<void> }> {
   const { db, redis, prefix, sources, logger } = options;
   const queue = new Queue(REMINDERS_QUEUE, queueConnection(redis, prefix, REMINDERS_QUEUE));
@@ -251,16 +254,19 @@ export async function startReminderJobs(options: {
   );
   const worker = new Worker(
     REMINDERS_QUEUE,
-    async () => {
+    tracedProcessor(async () => {
       const result = await sweepReminders(db, sources);
       if (result.reviews + result.audits + result.actions > 0) logger.info(result, 'QMS reminders');
       return result;
-    },
+    }),
     { ...queueConnection(redis, prefix, REMINDERS_QUEUE), concurrency: 1 },
   );
   worker.on('failed', (job, error) =>
-    logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'QMS reminder sweep failed'),
+    inJobTrace(job, () =>
+      logger.warn({ err: error, job: job?.name, attempt: job?.attemptsMade }, 'QMS reminder sweep failed'),
+    ),
   );
+  options.metrics?.watchWorker(worker);
   return {
     stop: async () => {
       await worker.close();

@@ -18,7 +18,7 @@
  * again — the same id and the same bytes, as the contract allows.
  */
 import { Queue, Worker, type Job } from 'bullmq';
-import { queueConnection, type RedisConnection } from '@eiso/outbox';
+import { inJobTrace, queueConnection, tracedProcessor, type RedisConnection } from '@eiso/outbox';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { Logger } from '@eiso/logging';
 import type { EisoEvent } from '@eiso/outbox';
@@ -231,7 +231,7 @@ export function startWebhookDelivery(options: {
   const queue = new Queue(WEBHOOK_DELIVERY_QUEUE, queueConnection(redis, prefix, WEBHOOK_DELIVERY_QUEUE));
   const worker = new Worker(
     WEBHOOK_DELIVERY_QUEUE,
-    async (job: Job<{ id: string }>) => deliverOnce(db, config, job.data.id),
+    tracedProcessor(async (job: Job<{ id: string }>) => deliverOnce(db, config, job.data.id)),
     {
       ...queueConnection(redis, prefix, WEBHOOK_DELIVERY_QUEUE),
       concurrency: config.WEBHOOK_CONCURRENCY,
@@ -246,7 +246,7 @@ export function startWebhookDelivery(options: {
     if (job.attemptsMade >= (job.opts.attempts ?? 1)) {
       void finish(db, job.data.id, 'DEAD', null, `gave up: ${error.message}`).catch(() => undefined);
     }
-    logger.debug({ delivery: job.data.id, err: error.message }, 'webhook try failed');
+    inJobTrace(job, () => logger.debug({ delivery: job.data.id, err: error.message }, 'webhook try failed'));
   });
   const relay = () =>
     relayRows(db, queue, 'webhook_delivery', {
