@@ -248,14 +248,17 @@ function refuse(
   res.status(status).json({ error: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN', message } });
 }
 
-/** Where to go after signing in: a path of the board, never elsewhere. */
+/** Where to go after signing in: a page of the board (normalized), never elsewhere. */
 function safeNext(value: unknown): string {
-  if (typeof value !== 'string') return `${QUEUE_BOARD_PATH}/`;
-  const path = value.split('#')[0];
+  const fallback = `${QUEUE_BOARD_PATH}/`;
+  if (typeof value !== 'string' || !value.startsWith('/') || value.startsWith('//') || /[\\\s]/.test(value))
+    return fallback;
+  const url = new URL(value, 'http://board.invalid');
+  const path = url.pathname;
   const inside = path === QUEUE_BOARD_PATH || path.startsWith(`${QUEUE_BOARD_PATH}/`);
-  if (!inside || path.startsWith(`${QUEUE_BOARD_PATH}/sign-`) || /[\\\s]|\/\//.test(path))
-    return `${QUEUE_BOARD_PATH}/`;
-  return path;
+  if (url.origin !== 'http://board.invalid' || !inside || path.startsWith(`${QUEUE_BOARD_PATH}/sign-`))
+    return fallback;
+  return path + url.search;
 }
 
 function cookie(req: express.Request, name: string): string | undefined {
