@@ -98,6 +98,10 @@ export async function start(say: Say): Promise<void> {
     say(
       `  gateway   http://localhost:${GATEWAY_PORT}/graphql   (health: http://localhost:${GATEWAY_PORT}/health)`,
     );
+    say(
+      `  explorer  http://localhost:${GATEWAY_PORT}/graphql in a browser (GraphiQL, the contract's operations)`,
+    );
+    say(`  queues    http://localhost:${GATEWAY_PORT}/admin/queues (sign in: pnpm -s eiso token admin)`);
     for (const s of SERVICES)
       say(`  ${s.name.padEnd(9)} http://localhost:${servicePort(s)}/graphql   (signed requests only)`);
     const workers = SERVICES.filter((s) => s.worker).map((s) => `${s.name} ${workerHealthPort(s)}`);
