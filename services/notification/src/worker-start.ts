@@ -10,7 +10,7 @@ import { databaseChecks } from '@eiso/db';
 import type { Logger } from '@eiso/logging';
 import { createRedisConnection, inJobTrace, startConsumer } from '@eiso/outbox';
 import { Metrics, redisCheck, startWorkerHealthFromEnv } from '@eiso/server';
-import type { NotificationConfig } from './config';
+import { webhookOpeningKeys, type NotificationConfig } from './config';
 import { createNotificationDataSource } from './db/database';
 import {
   DOSSIER_NOTIFICATIONS_CONSUMER,
@@ -20,6 +20,7 @@ import {
 import { startDeliveryJobs } from './jobs/delivery-jobs';
 import { startReminderJobs } from './jobs/reminders';
 import { fanOutWebhookEvents, fanOutWebhooks } from './jobs/webhooks';
+import { describeReseal, resealWebhookSecrets } from './jobs/reseal';
 
 export interface RunningWorker {
   url: string;
@@ -36,6 +37,15 @@ export async function startNotificationWorker(
 ): Promise<RunningWorker> {
   const { dataSource } = createNotificationDataSource(config, 4);
   await dataSource.initialize();
+  // A rotation of the webhook sealing key in progress: secrets still sealed with the previous
+  // key are sealed again with the current one (docs/operations.md, "Rotating keys").
+  const openingKeys = webhookOpeningKeys(config);
+  if (openingKeys.length > 1)
+    await resealWebhookSecrets(dataSource, openingKeys).then(
+      (summary) => logger[summary.unreadable > 0 ? 'warn' : 'info'](summary, describeReseal(summary)),
+      (error: unknown) =>
+        logger.warn({ err: error }, 'webhook secrets not re-sealed; will try at the next start'),
+    );
   const source = { orgUrl: config.ORG_URL, signingSecret: config.GATEWAY_SIGNING_SECRET };
   // Recipients (assignees, a unit's handlers and leaders) come from this replica of org's officials.
   const stopOfficialsSync = await keepOfficialDirectorySynced(dataSource, source, {

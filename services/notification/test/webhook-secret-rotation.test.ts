@@ -2,10 +2,13 @@
  * Rotating the key that seals webhook signing secrets (docs/operations.md, "Rotating keys"): the
  * opening keys during a rotation, and re-sealing on real PostgreSQL — every secret the previous key
  * sealed is sealed again with the current one, unchanged, so the previous key can go; a secret no
- * key opens is counted, not touched.
+ * key opens is counted, not touched. The worker does it when it starts, and so does the command.
  */
 import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createTestDatabase, type TestDatabase } from '@eiso/db';
+import { createLogger } from '@eiso/logging';
 import type { DataSource } from 'typeorm';
 import {
   createNotificationDataSource,
@@ -15,6 +18,7 @@ import {
   openSecret,
   resealWebhookSecrets,
   sealSecret,
+  startNotificationWorker,
   webhookOpeningKeys,
 } from '../src';
 
@@ -103,6 +107,36 @@ describe('re-sealing the webhook secrets on PostgreSQL', () => {
     expect(await resealWebhookSecrets(db, [NEW, OLD])).toEqual({ current: 3, resealed: 0, unreadable: 1 });
   });
 
+  it('is done by the notification worker when it starts during a rotation', async () => {
+    const id = await subscribe('secret-w', OLD);
+    // org's official directory, empty: all the worker asks of org before it runs.
+    const org: Server = createServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ data: { officialDirectory: { next: null, entries: [] } } }));
+    });
+    await new Promise<void>((resolve) => org.listen(0, '127.0.0.1', resolve));
+    const env = {
+      DATABASE_URL: database.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      QUEUE_PREFIX: `eiso-test-${randomBytes(4).toString('hex')}`,
+      ORG_URL: `http://127.0.0.1:${(org.address() as AddressInfo).port}/graphql`,
+      GATEWAY_SIGNING_SECRET: NEW,
+      GATEWAY_SIGNING_SECRET_PREVIOUS: OLD,
+    };
+    try {
+      const worker = await startNotificationWorker(
+        loadNotificationConfig(env),
+        createLogger('test', 'silent'),
+        env,
+      );
+      await worker.stop();
+    } finally {
+      org.closeAllConnections();
+      await new Promise((resolve) => org.close(resolve));
+    }
+    expect(openSecret(await sealedOf(id), [NEW])).toBe('secret-w');
+  });
+
   it('is what `eiso run reseal-webhook-secrets` runs, from the environment', async () => {
     const id = await subscribe('secret-d', OLD);
     const summary = await notificationModule.tasks['reseal-webhook-secrets']({
@@ -111,7 +145,7 @@ describe('re-sealing the webhook secrets on PostgreSQL', () => {
       GATEWAY_SIGNING_SECRET: NEW,
       GATEWAY_SIGNING_SECRET_PREVIOUS: OLD,
     });
-    expect(summary).toMatch(/1 re-sealed with the current key, 3 already current, 1 unreadable/);
+    expect(summary).toMatch(/1 re-sealed with the current key, 4 already current, 1 unreadable/);
     expect(openSecret(await sealedOf(id), NEW)).toBe('secret-d');
   });
 });
