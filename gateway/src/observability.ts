@@ -41,6 +41,7 @@ export function gatewayObservability(
   options: { production: boolean; metricsToken?: string },
 ): GatewayObservability {
   const metrics = new Metrics('gateway');
+  metrics.trackSubgraphFetches();
   const token = options.metricsToken ?? metricsTokenFromEnv();
   return {
     metrics,

@@ -89,9 +89,12 @@ export class Metrics {
     return base;
   }
 
-  /** Counts one answered GraphQL request (`seconds` undefined: refused before it was timed). */
-  observeRequest(operation: string, outcome: string, seconds?: number): void {
-    this.requests ??= {
+  /**
+   * The request families, registered now (a server's /metrics shows them, empty, before its
+   * first request: graphqlMetricsPlugin calls this when created).
+   */
+  trackRequests() {
+    return (this.requests ??= {
       total: new Counter({
         name: 'eiso_graphql_requests_total',
         help: 'GraphQL requests answered, by operation name and outcome (ok, or the error code of the first error)',
@@ -105,21 +108,30 @@ export class Metrics {
         buckets: REQUEST_BUCKETS,
         registers: [this.registry],
       }),
-    };
-    this.requests.total.inc({ operation, outcome });
-    if (seconds !== undefined) this.requests.duration.observe({ operation }, seconds);
+    });
   }
 
-  /** Times one gateway → subgraph fetch. */
-  observeSubgraphFetch(subgraph: string, ok: boolean, seconds: number): void {
-    this.fetches ??= new Histogram({
+  /** Counts one answered GraphQL request (`seconds` undefined: refused before it was timed). */
+  observeRequest(operation: string, outcome: string, seconds?: number): void {
+    const requests = this.trackRequests();
+    requests.total.inc({ operation, outcome });
+    if (seconds !== undefined) requests.duration.observe({ operation }, seconds);
+  }
+
+  /** The subgraph fetch family, registered now (the gateway calls this when it starts). */
+  trackSubgraphFetches() {
+    return (this.fetches ??= new Histogram({
       name: 'eiso_subgraph_fetch_duration_seconds',
       help: "The gateway's fetches from each subgraph, by outcome (error: no answer, or an HTTP error status)",
       labelNames: ['subgraph', 'outcome'],
       buckets: REQUEST_BUCKETS,
       registers: [this.registry],
-    });
-    this.fetches.observe({ subgraph, outcome: ok ? 'ok' : 'error' }, seconds);
+    }));
+  }
+
+  /** Times one gateway → subgraph fetch. */
+  observeSubgraphFetch(subgraph: string, ok: boolean, seconds: number): void {
+    this.trackSubgraphFetches().observe({ subgraph, outcome: ok ? 'ok' : 'error' }, seconds);
   }
 
   /**
@@ -288,6 +300,7 @@ function codeOf(error: { extensions?: unknown } | undefined): string {
  * increment and one histogram observation per request, when its answer leaves.
  */
 export function graphqlMetricsPlugin(metrics: Metrics): ApolloServerPlugin {
+  metrics.trackRequests();
   return {
     async requestDidStart() {
       const started = process.hrtime.bigint();

@@ -3,7 +3,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import fc from 'fast-check';
 import { metricValue } from '@eiso/testing';
-import { MAX_OPERATION_NAMES, Metrics, metricsHandler, metricsTokenFromEnv } from '../src';
+import {
+  graphqlMetricsPlugin,
+  MAX_OPERATION_NAMES,
+  Metrics,
+  metricsHandler,
+  metricsTokenFromEnv,
+} from '../src';
 
 describe('operation labels', () => {
   it("keep the client's name, the gateway's fetch names by the client's name", () => {
@@ -69,6 +75,14 @@ describe('/metrics', () => {
     } finally {
       await close();
     }
+  });
+
+  it('lists the request families before the first request', async () => {
+    const metrics = new Metrics('catalog');
+    graphqlMetricsPlugin(metrics);
+    const text = await metrics.scrape();
+    expect(text).toContain('# TYPE eiso_graphql_requests_total counter');
+    expect(text).toContain('# TYPE eiso_graphql_request_duration_seconds histogram');
   });
 
   it('wants the bearer token when one is set', async () => {
