@@ -8,6 +8,7 @@
  *   compose            rewrite gateway/supergraph.graphql from the subgraphs' schemas
  *   run <task>         run a worker's job now (rankings: every level's ranking for today)
  *   generate           a national year of dossiers by COPY into a seeded database (docs/scaling.md)
+ *   export <report>    the compliance report or a ranking as CSV or XLSX, through the gateway
  *
  * Messages go to stderr, so stdout carries only what a command is asked for.
  */
@@ -32,7 +33,8 @@ const USAGE = `usage: eiso <command>
   start              start everything (database, Redis, subgraphs, gateway)
   run <task>         run a worker's job now against the running system (${taskNames().join(', ')})
   generate           a national year of dossiers in a seeded database (--dossiers N, default 10,000,000)
-                     ${GENERATE_USAGE}`;
+                     ${GENERATE_USAGE}
+  export <report>    compliance or rankings as CSV or XLSX through the gateway (eiso export --help)`;
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...args] = argv;
@@ -62,6 +64,16 @@ async function main(argv: string[]): Promise<void> {
     case 'generate':
       await generate(args, env() as NodeJS.ProcessEnv & { DATABASE_URL: string }, say);
       return;
+    case 'export': {
+      // Loaded here: exceljs takes a good part of a second to load, which no other command needs.
+      const { exportCommand } = require('./export') as typeof import('./export');
+      return exportCommand(args, {
+        env: process.env,
+        say,
+        stdout: process.stdout,
+        devToken: (username) => devTokenFor(username, urls()),
+      });
+    }
     default:
       throw new UsageError(USAGE);
   }
