@@ -20,6 +20,7 @@ import { SignedDataSource, type GatewayContext } from './signed-data-source';
 import { gatewayObservability } from './observability';
 import { createRateLimiter, limitErrorFormatter, queryLimitRules } from './limits';
 import { inputGuardPlugin, verifyUtf8Body } from './input-guard';
+import { dashboardRouter } from './dashboard';
 import type { GatewayConfig } from './config';
 import { explorer } from './explorer';
 import { mountQueueBoard } from './queue-board';
@@ -102,6 +103,8 @@ export async function startGateway(config: GatewayConfig, logger: Logger): Promi
   });
   await server.start();
 
+  // The ministry's dashboard: a static page that calls /graphql with a Bearer token (dashboard.ts).
+  app.use('/dashboard', dashboardRouter(logger));
   app.get('/health', async (_req, res) => {
     const subgraphs = await checkSubgraphs(config.subgraphUrls);
     const ok = Object.values(subgraphs).every((s) => s.status === 'ok');
