@@ -1,6 +1,6 @@
 /** Vietnamese number, percent and date formatting, and the calendar in Asia/Ho_Chi_Minh. */
 const integer = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 0 });
-const decimal = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 1, maximumFractionDigits: 2 });
+const decimal = new Intl.NumberFormat('vi-VN', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 const percent = new Intl.NumberFormat('vi-VN', { style: 'percent', maximumFractionDigits: 1 });
 
 export const formatInteger = (n: number) => integer.format(n);
