@@ -92,7 +92,8 @@ export async function generate(
       `generate: ${result.dossiers.toLocaleString('en')} dossiers, ${result.rows.toLocaleString('en')} rows in ` +
         `${result.seconds.total.toFixed(1)} s (${rate(result.dossiers).toLocaleString('en')} dossiers/s, ` +
         `${rate(result.rows).toLocaleString('en')} rows/s; load ${result.seconds.load.toFixed(1)} s, ` +
-        `indexes ${result.seconds.indexes.toFixed(1)} s; node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s); ` +
+        `indexes ${result.seconds.indexes.toFixed(1)} s, foreign keys ${result.seconds.foreignKeys.toFixed(1)} s; ` +
+        `node CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s); ` +
         `${pct(result.open, result.dossiers)} not yet returned, ` +
         `${pct(result.inProgress, result.dossiers)} in progress`,
     );

@@ -1,8 +1,12 @@
-/** The generator's shortcuts: the tabled calendar and the COPY formatting answer exactly as what they replace. */
+/**
+ * The generator's shortcuts: the tabled calendar and the binary COPY fields answer exactly as what
+ * they replace (the national calendar, `toISOString`, PostgreSQL's own encodings).
+ */
 import { nationalCalendar } from '@eiso/calendar';
 import { seededRandom } from '@eiso/demo';
 import { TabledCalendar } from '../src/generate/calendar';
-import { copyField, isoInstant } from '../src/generate/copy';
+import { BinaryRows, BufferPool, uuid, utf8 } from '../src/generate/binary';
+import { dateOf, decodeRows, instantOf, intOf, numericOf, textOf, uuidOf } from './copy-rows';
 
 const calendar = new TabledCalendar('2025-01-01', '2026-12-31');
 const random = seededRandom(9);
@@ -30,18 +34,66 @@ describe('TabledCalendar', () => {
   });
 });
 
-describe('COPY text', () => {
-  it('formats instants exactly as toISOString', () => {
+describe('binary COPY fields', () => {
+  /** The fields of one row written by `write`. */
+  const fields = (count: number, write: (rows: BinaryRows) => void) => {
+    const rows = new BinaryRows(16);
+    rows.row(count);
+    write(rows);
+    return decodeRows(rows.bytes())[0];
+  };
+
+  it('writes instants as toISOString does, and as timestamps', () => {
     for (let i = 0; i < 2000; i++) {
       const t = from + Math.floor(random() * span);
-      expect(isoInstant(t)).toBe(new Date(t).toISOString());
+      const [text, stamp] = fields(2, (rows) => {
+        const start = rows.begin();
+        rows.isoInstant(t);
+        rows.end(start);
+        rows.timestamp(t);
+      });
+      expect(textOf(text!)).toBe(new Date(t).toISOString());
+      expect(instantOf(stamp!).getTime()).toBe(t);
     }
   });
 
-  it('escapes what COPY text treats specially', () => {
-    expect(copyField(null)).toBe('\\N');
-    expect(copyField('a\tb\nc\\d\re')).toBe('a\\tb\\nc\\\\d\\re');
-    expect(copyField('Nguyễn Văn An')).toBe('Nguyễn Văn An');
-    expect(copyField(false)).toBe('false');
+  it('writes numbers, days, uuids, text and nulls', () => {
+    const id = '0a1b2c3d-4e5f-4061-8798-a9bacbdcedfe';
+    const row = fields(12, (rows) => {
+      for (const h of [0, 50, 800, 1250, 123_456_789]) rows.hundredths(h);
+      rows.date(Date.UTC(2026, 1, 28) / 86_400_000);
+      rows.field(uuid(id));
+      rows.field(utf8('Nguyễn Văn An'));
+      const start = rows.begin();
+      rows.digits(42, 4);
+      rows.digits(1_000_000_007);
+      rows.hex(255, 4);
+      rows.end(start);
+      rows.int8(2 ** 40 + 3);
+      rows.timestamp(NaN);
+      rows.field(null);
+    });
+    expect(row.slice(0, 5).map((f) => numericOf(f!))).toEqual([0, 0.5, 8, 12.5, 1234567.89]);
+    expect(dateOf(row[5]!)).toBe('2026-02-28');
+    expect(uuidOf(row[6]!)).toBe(id);
+    expect(textOf(row[7]!)).toBe('Nguyễn Văn An');
+    expect(textOf(row[8]!)).toBe('0042100000000700ff');
+    expect(intOf(row[9]!)).toBe(2 ** 40 + 3);
+    expect(row.slice(10)).toEqual([null, null]);
+  });
+
+  it('grows past its buffer and reuses the pool’s', () => {
+    const pool = new BufferPool();
+    const rows = new BinaryRows(8, pool);
+    for (let i = 0; i < 1000; i++) {
+      rows.row(1);
+      rows.int8(i);
+    }
+    const decoded = decodeRows(rows.bytes());
+    expect(decoded.map((r) => intOf(r[0]!))).toEqual(Array.from({ length: 1000 }, (_, i) => i));
+    // The buffers it grew out of went back to the pool; the last one goes back once written.
+    const buffer = rows.bytes().buffer as ArrayBuffer;
+    pool.give(buffer);
+    expect(pool.take(buffer.byteLength) === buffer).toBe(true);
   });
 });

@@ -11,8 +11,10 @@ import type { ProcessVersion } from '../src/domain/receipt';
 import { FAMILY, GIVEN, planDossier, type SeedProcedure } from '../src/seed/plan';
 import { TabledCalendar } from '../src/generate/calendar';
 import { CHANNEL, Life, planLife, roleCode, STATUS } from '../src/generate/life';
+import { DOSSIER_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS } from '../src/generate/load';
 import { NationalYearPlan, receiptOrder, yearWindow, type PlanInput } from '../src/generate/plan';
 import { Rollups } from '../src/generate/rollups';
+import { boolOf, dateOf, decodeRows, instantOf, intOf, jsonOf, numericOf, textOf, uuidOf } from './copy-rows';
 
 const calendar = new TabledCalendar('2024-12-01', '2026-12-31');
 const ROLES = ['RECEIVER', 'HANDLER', 'LEADER'];
@@ -47,6 +49,8 @@ const process = (
     durationHours: hours,
   })),
 });
+
+const official = (role: number, i: number) => `00000000-0000-4000-b00${role}-${String(i).padStart(12, '0')}`;
 
 const procedure = (id: number, statutoryDays: number, versions: ProcessVersion[]): SeedProcedure => ({
   id: `00000000-0000-4000-a000-${String(id).padStart(12, '0')}`,
@@ -186,7 +190,10 @@ describe('NationalYearPlan', () => {
     units,
     procedures,
     officials: new Map(
-      units.map((u, i) => [u.id, { receiver: `r${i}`, handler: `h${i}`, leader: i % 4 ? `l${i}` : null }]),
+      units.map((u, i) => [
+        u.id,
+        { receiver: official(1, i), handler: official(2, i), leader: i % 4 ? official(3, i) : null },
+      ]),
     ),
     window: yearWindow(new Date('2026-11-20T03:00:00Z')),
     count: 3000,
@@ -200,12 +207,7 @@ describe('NationalYearPlan', () => {
 
   it('plans N dossiers with ids counting up in day order', () => {
     expect(days.reduce((n, d) => n + d.count, 0)).toBe(3000);
-    const ids = days.flatMap((d) =>
-      d.dossiers
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => l.split('\t')[0]),
-    );
+    const ids = days.flatMap((d) => decodeRows(d.dossiers).map((row) => uuidOf(row[0]!)));
     expect(ids).toEqual([...ids].sort());
     expect(new Set(ids).size).toBe(3000);
     // About a tenth not yet returned (the window ends at the as-of moment).
@@ -239,8 +241,49 @@ describe('NationalYearPlan', () => {
     );
   });
 
+  it('writes each dossier as its row, its steps and its latest event', () => {
+    const unitsById = new Map(units.map((u) => [u.id, u]));
+    for (const day of days.slice(0, 20)) {
+      const date = sequential.workingDays[day.day];
+      const dossiers = decodeRows(day.dossiers);
+      const steps = decodeRows(day.steps);
+      const events = decodeRows(day.events);
+      expect(dossiers.every((r) => r.length === DOSSIER_COLUMNS.length)).toBe(true);
+      expect(steps.every((r) => r.length === STEP_COLUMNS.length)).toBe(true);
+      expect(events.every((r) => r.length === EVENT_COLUMNS.length)).toBe(true);
+      expect([dossiers.length, steps.length, events.length]).toEqual([day.count, day.stepRows, day.count]);
+      const field = (row: (Buffer | null)[], column: string) => row[DOSSIER_COLUMNS.indexOf(column)];
+      dossiers.forEach((row, i) => {
+        const id = uuidOf(row[0]!);
+        const unit = unitsById.get(uuidOf(field(row, 'unit_id')!))!;
+        const code = textOf(field(row, 'code')!);
+        expect(code).toMatch(new RegExp(`^${unit.code}-${date.slice(2).replace(/-/g, '')}-\\d{4}$`));
+        expect(textOf(field(row, 'unit_path')!)).toBe(unit.path);
+        expect(dateOf(field(row, 'received_day')!)).toBe(date);
+        const receivedAt = instantOf(field(row, 'received_at')!);
+        expect(receivedAt.getTime() - Date.parse(`${date}T08:00:00+07:00`)).toBeLessThan(9 * 3_600_000);
+        expect(instantOf(field(row, 'due_at')!).getTime()).toBeGreaterThan(receivedAt.getTime());
+        expect(boolOf(field(row, 'paid_online')!)).toBe(textOf(field(row, 'channel')!) === 'ONLINE');
+        expect(textOf(field(row, 'applicant_id_number')!)).toMatch(/^0\d{11}$/);
+        const own = steps.filter((s) => uuidOf(s[0]!) === id);
+        expect(own.map((s) => intOf(s[1]!))).toEqual(own.map((_, k) => k + 1));
+        expect(own.every((s) => dateOf(s[STEP_COLUMNS.indexOf('received_day')]!) === date)).toBe(true);
+        expect(own.every((s) => numericOf(s[STEP_COLUMNS.indexOf('duration_hours')]!) > 0)).toBe(true);
+        const event = events[i];
+        expect(intOf(event[0]!)).toBe(parseInt(id.slice(-12), 16) + 1);
+        expect(textOf(event[EVENT_COLUMNS.indexOf('aggregate_id')]!)).toBe(id);
+        const payload = jsonOf(event[EVENT_COLUMNS.indexOf('payload')]!) as Record<string, unknown>;
+        expect(payload).toMatchObject({ id, code, unitCode: unit.code });
+        const status = textOf(field(row, 'status')!);
+        expect(payload.status).toBe(
+          status === 'IN_PROGRESS' && payload.status === 'RECEIVED' ? 'RECEIVED' : status,
+        );
+      });
+    }
+  });
+
   it('differs with the seed', () => {
     const other = new NationalYearPlan({ ...input, seed: 8 }, new TabledCalendar('2025-11-01', '2027-12-31'));
-    expect(other.planDay(0, other.rollups()).dossiers).not.toBe(days[0].dossiers);
+    expect(other.planDay(0, other.rollups()).dossiers).not.toEqual(days[0].dossiers);
   });
 });

@@ -2,27 +2,23 @@
  * Where planned days come from: this thread (`inProcess`), or worker threads (`inWorkers`) that
  * each build the same plan from the same input and plan the days they are sent. Days are asked
  * for in order and come back in order; a few are planned ahead, so the loader writes one day
- * while the next ones are planned. Each worker counts the rollups of its own days; they are added
- * up at the end (whole numbers: the sum is the same however the days were shared out).
+ * while the next ones are planned. A day's buffers go back where it was planned once written out
+ * (binary.ts, BufferPool). Each worker counts the rollups of its own days; they are added up at
+ * the end (whole numbers: the sum is the same however the days were shared out).
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { addDays } from '@eiso/calendar';
+import { BufferPool } from './binary';
 import { TabledCalendar } from './calendar';
-import { NationalYearPlan, type DayText, type PlanInput } from './plan';
+import { NationalYearPlan, type PlannedDay, type PlanInput } from './plan';
 import { Rollups } from './rollups';
-
-/** A planned day's COPY text: strings from this thread, UTF-8 bytes from a worker. */
-export interface PlannedDay extends Omit<DayText, 'dossiers' | 'steps' | 'events' | 'sequences'> {
-  dossiers: string | Uint8Array;
-  steps: string | Uint8Array;
-  events: string | Uint8Array;
-  sequences: string | Uint8Array;
-}
 
 export interface DaySource {
   /** Day `d` (asked for in order 0, 1, 2, …). */
   day(d: number): Promise<PlannedDay>;
+  /** Takes back a day's buffers once its rows are written out, for the days still to plan. */
+  release(day: PlannedDay): void;
   /** Every day's rollups, once all days are planned. */
   rollups(): Promise<Rollups>;
   close(): Promise<void>;
@@ -34,10 +30,17 @@ export function planCalendar(input: PlanInput): TabledCalendar {
   return new TabledCalendar(addDays(input.window.from, -7), addDays(asOf, 400));
 }
 
+/** The buffers a day's rows are in (one each). */
+export function buffersOf(day: PlannedDay): ArrayBuffer[] {
+  return [day.dossiers, day.steps, day.events].map((b) => b.buffer as ArrayBuffer);
+}
+
 export function inProcess(plan: NationalYearPlan): DaySource {
   const rollups = plan.rollups();
+  const pool = new BufferPool();
   return {
-    day: (d) => Promise.resolve(plan.planDay(d, rollups)),
+    day: (d) => Promise.resolve(plan.planDay(d, rollups, pool)),
+    release: (day) => buffersOf(day).forEach((b) => pool.give(b)),
     rollups: () => Promise.resolve(rollups),
     close: () => Promise.resolve(),
   };
@@ -99,6 +102,10 @@ export function inWorkers(plan: NationalYearPlan, input: PlanInput, count: numbe
       const day = await pending.get(d)!.promise;
       pending.delete(d);
       return day;
+    },
+    release(day) {
+      const buffers = buffersOf(day);
+      workers[day.day % count].postMessage({ type: 'release', buffers }, buffers);
     },
     async rollups() {
       const total = plan.rollups();

@@ -5,10 +5,11 @@
  * It needs a seeded database (org and catalog seeded, so the dossier service's unit, official and
  * catalog replicas are full) and replaces the dossier data in it: dossiers, their steps, day
  * sequences, daily rollups and one outbox event per dossier (its latest, marked sent). The plan is
- * made day by day (on worker threads, `workers`) as COPY text and streamed into four COPY streams
- * on four connections (dossiers, steps, events, day sequences), so node plans while PostgreSQL ingests; the
- * secondary indexes and the step → dossier foreign key are dropped before the load and rebuilt
- * (and the key validated) after it.
+ * made day by day (on worker threads, `workers`) as binary COPY rows and streamed into three COPY
+ * streams on three connections (dossiers, steps, events), so node plans while PostgreSQL ingests;
+ * the rollups and day sequences are counted meanwhile and copied at the end. The secondary indexes
+ * and the foreign keys to and from the dossiers are dropped before the load and rebuilt (the keys
+ * validated) after it.
  */
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
@@ -21,7 +22,8 @@ import { seedProcedures } from '../seed';
 import { DEMO_PIN } from '../seed/write';
 import type { UnitOfficials } from '../seed/plan';
 import { inProcess, inWorkers, planCalendar, type DaySource } from './days';
-import { loadYear } from './load';
+import { addForeignKeys, buildIndexes, droppedCount, dropIndexes, type Dropped } from './indexes';
+import { loadYear, partitionsOf } from './load';
 import { NationalYearPlan, yearWindow, type PlanInput, type YearWindow } from './plan';
 
 export { yearWindow, NationalYearPlan } from './plan';
@@ -64,13 +66,20 @@ export interface GenerateResult {
   /** Dossiers not yet returned to the applicant, and those still being processed. */
   open: number;
   inProgress: number;
-  seconds: { total: number; load: number; indexes: number; analyze: number };
+  /**
+   * The phases (load, indexes, foreign keys) add up to the total; `indexes` includes the tables'
+   * ANALYZE, run beside the other tables' index builds, whose own time `analyze` adds up.
+   */
+  seconds: { total: number; load: number; indexes: number; analyze: number; foreignKeys: number };
 }
 
 /** A refusal the command line shows as it is (not seeded, dossiers present, bad arguments). */
 export class GenerateError extends Error {}
 
-const TABLES = ['dossier', 'dossier_step', 'outbox'];
+/** The tables the load fills. */
+const TABLES = ['dossier', 'dossier_step', 'outbox', 'daily_stats', 'dossier_sequence'].map(
+  (t) => `${DOSSIER_SCHEMA}.${t}`,
+);
 
 export async function generateNationalYear(options: GenerateOptions): Promise<GenerateResult> {
   const progress = options.progress ?? (() => undefined);
@@ -80,7 +89,7 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
   const window = yearWindowOrRefuse(options.now ?? new Date(), options.year);
   const admin = await connect(options);
   const loaders: Client[] = [];
-  let indexes: string[] | null = null;
+  let dropped: Dropped | null = null;
   let source: DaySource | null = null;
   try {
     await requireSeeded(admin, options.replace ?? false);
@@ -108,33 +117,38 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
     );
     // Every month of the window has its partition (the DEFAULT one is a safety net, not a home).
     await ensureDossierPartitions(admin, window.from, window.to);
-    indexes = await dropSecondaryIndexes(admin, options.keepIndexes ?? false);
-    // Dossiers, steps, events and day sequences each stream on their own connection.
+    dropped = await dropIndexes(admin, TABLES, options.keepIndexes ?? false);
+    const partitions = {
+      dossiers: await partitionsOf(admin, 'dossier'),
+      steps: await partitionsOf(admin, 'dossier_step'),
+    };
+    // Dossiers, steps and events each stream on their own connection (the rollups and sequences
+    // at the end on the events' and a fourth).
     for (let i = 0; i < 4; i++) loaders.push(await connect(options));
+    const [dossiers, steps, events, sequences] = loaders;
     const load = await loadYear(
       plan,
       source,
-      loaders,
+      { dossiers, steps, events, sequences, partitions },
       admin,
       progress,
       options.signal,
       () => new GenerateError('interrupted'),
     );
     const loaded = Date.now();
-    progress(`generate: rebuilding ${indexes.length} indexes and constraints`);
-    await recreate(admin, indexes);
-    indexes = null;
-    const indexed = Date.now();
+    progress(`generate: rebuilding ${droppedCount(dropped)} keys and indexes, analyzing`);
     await admin.query(`SELECT setval(pg_get_serial_sequence('outbox', 'sequence'), $1)`, [
       Math.max(1, load.events),
     ]);
-    // VACUUM, not only ANALYZE: it sets the visibility map, without which counts and index-only
-    // scans read the heap (a province's count took ~2 s at 10 M) and autovacuum would do it later,
-    // under load; ~30 s at 10 M. deadline_notice is analyzed empty, so the sweep's anti-join is
+    // No VACUUM: the load wrote every page frozen and all-visible (COPY FREEZE), which is what it
+    // was for (without the visibility map, counts and index-only scans read the heap: a province's
+    // count took ~2 s at 10 M). deadline_notice is analyzed empty, so the sweep's anti-join is
     // planned on its index from the first notice on.
-    await admin.query(
-      `VACUUM (ANALYZE) dossier, dossier_step, outbox, daily_stats, dossier_sequence, deadline_notice`,
-    );
+    await admin.query(`ANALYZE deadline_notice`);
+    const analyzing = await buildIndexes([admin, loaders[0]], dropped, true);
+    const indexed = Date.now();
+    await addForeignKeys(admin, dropped);
+    dropped = null;
     const done = Date.now();
     return {
       window: { from: window.from, to: window.to, asOf: window.asOf.toISOString() },
@@ -145,19 +159,23 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
         total: (done - started) / 1000,
         load: (loaded - started) / 1000,
         indexes: (indexed - loaded) / 1000,
-        analyze: (done - indexed) / 1000,
+        analyze: analyzing,
+        foreignKeys: (done - indexed) / 1000,
       },
     };
   } finally {
     await source?.close().catch(() => undefined);
     for (const c of loaders) await c.end().catch(() => undefined);
-    if (indexes) {
+    if (dropped) {
+      const restore = dropped;
       progress(
-        'generate: stopped; restoring the dropped indexes (the dossier tables are left partly filled)',
+        'generate: stopped; restoring the dropped keys and indexes (the dossier tables are left partly filled)',
       );
-      await recreate(admin, indexes).catch((error: unknown) =>
-        progress(`generate: could not restore ${indexes!.join('; ')}: ${String(error)}`),
-      );
+      await buildIndexes([admin], restore)
+        .then(() => addForeignKeys(admin, restore))
+        .catch((error: unknown) =>
+          progress(`generate: could not restore the keys and indexes: ${String(error)}`),
+        );
     }
     await admin.end().catch(() => undefined);
   }
@@ -229,38 +247,4 @@ async function readReplicas(db: Client, window: YearWindow) {
   const query = async (sql: string) => (await db.query(sql)).rows;
   const procedures = await seedProcedures({ query: query as DataSource['query'] });
   return { units, officials, procedures };
-}
-
-/** Unique and foreign-key constraints and plain indexes of the loaded tables (primary keys stay). */
-async function dropSecondaryIndexes(db: Client, foreignKeysOnly: boolean): Promise<string[]> {
-  const tables = TABLES.map((t) => `${DOSSIER_SCHEMA}.${t}`);
-  const { rows: constraints } = await db.query<{ table: string; name: string; def: string }>(
-    `SELECT conrelid::regclass::text AS table, conname AS name, pg_get_constraintdef(oid) AS def
-     FROM pg_constraint WHERE conrelid = ANY($1::regclass[]) AND contype = ANY($2)
-       -- the parents' constraints only: a key to a partitioned table has a child row per partition
-       AND conparentid = 0
-     ORDER BY contype DESC, conname`,
-    [tables, foreignKeysOnly ? ['f'] : ['u', 'f']],
-  );
-  const { rows: plain } = await db.query<{ name: string; def: string }>(
-    // A partitioned table's index is defined `ON ONLY` the parent; rebuilt on every partition.
-    `SELECT indexrelid::regclass::text AS name, replace(pg_get_indexdef(indexrelid), ' ON ONLY ', ' ON ') AS def
-     FROM pg_index i WHERE indrelid = ANY($1::regclass[]) AND NOT indisprimary
-       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid AND c.conrelid = i.indrelid)
-     ORDER BY 1`,
-    [tables],
-  );
-  for (const c of constraints) await db.query(`ALTER TABLE ${c.table} DROP CONSTRAINT ${quoteIdent(c.name)}`);
-  if (foreignKeysOnly) plain.length = 0;
-  for (const i of plain) await db.query(`DROP INDEX ${i.name}`);
-  // Recreated in this order: indexes, then unique constraints, then the foreign keys they back.
-  return [
-    ...plain.map((i) => i.def),
-    ...constraints.map((c) => `ALTER TABLE ${c.table} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.def}`),
-  ];
-}
-
-async function recreate(db: Client, statements: string[]): Promise<void> {
-  await db.query(`SET maintenance_work_mem = '256MB'`);
-  for (const statement of statements) await db.query(statement);
 }

@@ -1,13 +1,15 @@
 /**
- * The load of a planned year: each day's COPY text, in day order, into three COPY streams on three
- * connections (dossiers, steps, events) while a fourth writes the day sequences, then the rollups.
- * Days come from this thread or from worker threads (days.ts); either way the rows are the same.
+ * The load of a planned year: each day's rows, in day order, into three COPY streams on three
+ * connections (dossiers, steps, events), then the rollups and the day sequences, both counted
+ * while planning. Days come from this thread or from worker threads (days.ts); either way the rows
+ * are the same.
  */
 import type { Client } from 'pg';
+import { BinaryRows } from './binary';
 import { CopyWriter } from './copy';
 import type { DaySource } from './days';
 import type { NationalYearPlan } from './plan';
-import { ROLLUP_COLUMNS } from './rollups';
+import { idOrder, ROLLUP_COLUMNS } from './rollups';
 
 export const DOSSIER_COLUMNS = [
   'id',
@@ -62,6 +64,8 @@ export const EVENT_COLUMNS = [
   'sent_at',
 ];
 
+export const SEQUENCE_COLUMNS = ['unit_id', 'day', 'last'];
+
 export interface LoadCounts {
   dossiers: number;
   steps: number;
@@ -72,20 +76,87 @@ export interface LoadCounts {
   inProgress: number;
 }
 
+/** A month partition of a partitioned table: its name and its days, [from, to). */
+export interface Partition {
+  name: string;
+  from: string;
+  to: string;
+}
+
+/** The partitions of `table` with a range of days (a DEFAULT partition has none). */
+export async function partitionsOf(db: Client, table: string): Promise<Partition[]> {
+  const { rows } = await db.query<{ name: string; bound: string }>(
+    `SELECT c.oid::regclass::text AS name, pg_get_expr(c.relpartbound, c.oid) AS bound
+     FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = $1::regclass`,
+    [table],
+  );
+  const partitions: Partition[] = [];
+  for (const { name, bound } of rows) {
+    const range = /FROM \('(\d{4}-\d{2}-\d{2})'\) TO \('(\d{4}-\d{2}-\d{2})'\)/.exec(bound);
+    if (range) partitions.push({ name, from: range[1], to: range[2] });
+  }
+  return partitions;
+}
+
+/**
+ * COPY into a partitioned table's month partitions one after the other (days come in order),
+ * each month its own transaction: COPY FREEZE needs the table it fills (a partition) emptied in
+ * the same transaction, and PostgreSQL skips routing each row.
+ */
+class MonthlyCopy {
+  private ended = 0;
+  private writer: CopyWriter | null = null;
+  private month: Partition | null = null;
+
+  constructor(
+    private readonly client: Client,
+    private readonly partitions: Partition[],
+    private readonly columns: readonly string[],
+  ) {}
+
+  get rows(): number {
+    return this.ended + (this.writer?.rows ?? 0);
+  }
+
+  /** The writer of `date`'s partition (YYYY-MM-DD), ending the month before. */
+  async at(date: string): Promise<CopyWriter> {
+    if (this.writer && date >= this.month!.from && date < this.month!.to) return this.writer;
+    await this.end();
+    this.month = this.partitions.find((p) => date >= p.from && date < p.to) ?? null;
+    if (!this.month) throw new Error(`no partition holds ${date}`);
+    this.writer = await CopyWriter.open(this.client, this.month.name, this.columns);
+    return this.writer;
+  }
+
+  async end(): Promise<number> {
+    if (this.writer) this.ended += await this.writer.end();
+    this.writer = null;
+    return this.ended;
+  }
+}
+
+export interface Loaders {
+  dossiers: Client;
+  steps: Client;
+  events: Client;
+  /** The rollups and day sequences, at the end. */
+  sequences: Client;
+  /** Month partitions of dossier and dossier_step. */
+  partitions: { dossiers: Partition[]; steps: Partition[] };
+}
+
 export async function loadYear(
   plan: NationalYearPlan,
   source: DaySource,
-  [dossierClient, stepClient, eventClient, sequenceClient]: Client[],
+  loaders: Loaders,
   admin: Client,
   progress: (message: string) => void,
   signal: AbortSignal | undefined,
   interrupted: () => Error,
 ): Promise<LoadCounts> {
-  const dossiers = new CopyWriter(dossierClient, 'dossier', DOSSIER_COLUMNS);
-  const steps = new CopyWriter(stepClient, 'dossier_step', STEP_COLUMNS);
-  const events = new CopyWriter(eventClient, 'outbox', EVENT_COLUMNS);
-  // Not on `admin`: a failed load must leave it free to restore the dropped indexes.
-  const sequences = new CopyWriter(sequenceClient, 'dossier_sequence', ['unit_id', 'day', 'last']);
+  const dossiers = new MonthlyCopy(loaders.dossiers, loaders.partitions.dossiers, DOSSIER_COLUMNS);
+  const steps = new MonthlyCopy(loaders.steps, loaders.partitions.steps, STEP_COLUMNS);
+  const events = await CopyWriter.open(loaders.events, 'outbox', EVENT_COLUMNS);
   let open = 0;
   let inProgress = 0;
   let written = 0;
@@ -94,42 +165,69 @@ export async function loadYear(
   for (let d = 0; d < plan.workingDays.length; d++) {
     if (signal?.aborted) throw interrupted();
     const day = await source.day(d);
-    dossiers.write(day.dossiers, day.count);
-    steps.write(day.steps, day.stepRows);
+    const date = plan.workingDays[d];
+    const writers = [await dossiers.at(date), await steps.at(date), events];
+    writers[0].write(day.dossiers, day.count);
+    writers[1].write(day.steps, day.stepRows);
     events.write(day.events, day.count);
-    sequences.write(day.sequences, day.sequenceRows);
+    // Its buffers go back to the planner once written out (a failed write surfaces below).
+    Promise.all(writers.map((w) => w.flushed())).then(
+      () => source.release(day),
+      () => undefined,
+    );
     open += day.open;
     inProgress += day.inProgress;
     written += day.count;
-    await Promise.all([dossiers.drained(), steps.drained(), events.drained(), sequences.drained()]);
+    await Promise.all(writers.map((w) => w.drained()));
     const now = Date.now();
     if (now - reported >= 2000) {
       reported = now;
       const seconds = (now - started) / 1000;
-      const rows = dossiers.rows + steps.rows + events.rows + sequences.rows;
+      const rows = dossiers.rows + steps.rows + events.rows;
       const rate = written / seconds;
       const eta = (plan.total - written) / rate;
       progress(
         `generate: ${written.toLocaleString('en')} dossiers, ${rows.toLocaleString('en')} rows ` +
           `(${Math.round(rate).toLocaleString('en')} dossiers/s, ${Math.round(rows / seconds).toLocaleString('en')} rows/s), ` +
-          `day ${plan.workingDays[d]}, ETA ${formatSeconds(eta)}`,
+          `day ${date}, ETA ${formatSeconds(eta)}`,
       );
     }
   }
-  const [d, s, e, q] = await Promise.all([dossiers.end(), steps.end(), events.end(), sequences.end()]);
+  const [d, s, e] = await Promise.all([dossiers.end(), steps.end(), events.end()]);
   const counted = await source.rollups();
-  const rollups = new CopyWriter(admin, 'daily_stats', ROLLUP_COLUMNS);
-  const days = Array.from({ length: counted.span }, (_, i) => plan.dateAt(i));
-  for (let u = 0; u < plan.units.length; u += 500) {
-    const { text, rows } = counted.text(plan.units, days, u, Math.min(plan.units.length, u + 500));
-    rollups.write(text, rows);
-    await rollups.drained();
-  }
-  const r = await rollups.end();
+  const order = idOrder(plan.units);
+  const firstDay = plan.dayNumberAt(0);
+  // Not on `admin`: a failed load must leave it free to restore the dropped indexes.
+  const [r, q] = await Promise.all([
+    writeRollups(loaders.events, 'daily_stats', ROLLUP_COLUMNS, order.length, (rows, from, to) =>
+      counted.writeStats(rows, plan.units, order, firstDay, from, to),
+    ),
+    writeRollups(loaders.sequences, 'dossier_sequence', SEQUENCE_COLUMNS, order.length, (rows, from, to) =>
+      counted.writeSequences(rows, plan.units, order, firstDay, from, to),
+    ),
+  ]);
   progress(
     `generate: loaded ${d.toLocaleString('en')} dossiers in ${formatSeconds((Date.now() - started) / 1000)}`,
   );
   return { dossiers: d, steps: s, events: e, sequences: q, rollups: r, open, inProgress };
+}
+
+/** Rows made from the rollups (`make`), 500 of the `units` at a time. */
+async function writeRollups(
+  client: Client,
+  table: string,
+  columns: readonly string[],
+  units: number,
+  make: (rows: BinaryRows, from: number, to: number) => void,
+): Promise<number> {
+  const copy = await CopyWriter.open(client, table, columns);
+  for (let from = 0; from < units; from += 500) {
+    const rows = new BinaryRows();
+    make(rows, from, Math.min(units, from + 500));
+    copy.write(rows.bytes(), rows.rows);
+    await copy.drained();
+  }
+  return copy.end();
 }
 
 export function formatSeconds(seconds: number): string {

@@ -12,8 +12,9 @@
  * Each working day is planned on its own: its dossier count and first id are fixed up front (the
  * day weights), and its random numbers come from a stream seeded by the seed and the day alone. So
  * days can be planned in any order, on any number of threads, and give the same rows. A day comes
- * out as COPY text (dossiers, steps, events, sequences), written straight from numbers and
- * precomputed per-unit, per-procedure and per-day strings; its rollup counts go into a `Rollups`.
+ * out as binary COPY rows (dossiers, steps, events; binary.ts), written straight from
+ * numbers and from bytes encoded once per unit, procedure, process version and day; its rollup
+ * counts go into a `Rollups`.
  */
 import { addDays, dateInVietnam } from '@eiso/calendar';
 import { seededRandom, type Random } from '@eiso/demo';
@@ -24,7 +25,7 @@ import { daysAllowed } from '../domain/receipt';
 import { DEMO_PIN } from '../seed/write';
 import { FAMILY, GIVEN, handledByUnit, type SeedProcedure, type UnitOfficials } from '../seed/plan';
 import type { TabledCalendar } from './calendar';
-import { copyField, isoInstant } from './copy';
+import { BinaryRows, BufferPool, Fragment, utf8, uuid } from './binary';
 import {
   CHANNEL,
   Life,
@@ -78,7 +79,7 @@ export interface PlanInput {
   pinHash?: string;
 }
 
-/** A unit with its COPY fragments. */
+/** A unit with its row fragments (binary.ts: uuids as 16 bytes, text as UTF-8). */
 export interface GeneratorUnit {
   index: number;
   unit: DirectoryUnit;
@@ -86,47 +87,75 @@ export interface GeneratorUnit {
   handled: SeedProcedure[];
   /** Cumulative Zipf weights over `handled`. */
   procedureWeights: Float64Array;
-  /** COPY text of the id, the path, the code prefix and the JSON-quoted code. */
-  idText: string;
-  pathText: string;
-  codePrefix: string;
-  codeJson: string;
-  /** COPY text of the assignee by role code (life.ts: RECEIVER, LEADER, HANDLER; `\N` when none). */
-  assignees: [string, string, string];
+  id: Fragment;
+  path: Fragment;
+  /** `<code>-`, the start of its dossiers' codes, and its code as a JSON string. */
+  codePrefix: Fragment;
+  codeJson: Fragment;
+  /** Where its procedures start in the plan's `pairs`. */
+  firstPair: number;
+  /** The ancestors of its path, itself first: `/VN/79/551/`, `/VN/79/`, `/VN/`, `/`. */
+  ancestors: string[];
+  /** The assignee by role code (life.ts: RECEIVER, LEADER, HANDLER; null when none). */
+  assignees: [Fragment | null, Fragment | null, Fragment | null];
 }
 
-/** A process version as the planner writes it: its steps and each step's fixed COPY fields. */
+/** A process version as the planner writes it: its steps and each step's fixed fields. */
 interface ProcessPlan {
-  idText: string;
+  id: Fragment;
   steps: StepTemplate;
-  /** `\t<order>\t<name>\t<role>\t<hours>\t` for each step. */
-  stepText: string[];
+  names: Fragment[];
+  roles: Fragment[];
+  /** Durations in hundredths of an hour (numeric(8,2)). */
+  hundredths: Int32Array;
+}
+
+/** A procedure's fields, and its units' `UnitProcedure`s shared by units with the same owners. */
+interface ProcedureFields {
+  id: Fragment;
+  idJson: Fragment;
+  fee: Fragment | null;
+  /** The paths owning a version or a target of it (null: some owner is not a path). */
+  owners: Set<string> | null;
+  pairs: Map<string, UnitProcedure>;
 }
 
 /** A unit's procedure: the process versions that may apply to it (best first) and the days allowed. */
 interface UnitProcedure {
-  procedure: SeedProcedure;
-  idText: string;
-  idJson: string;
-  feeText: string;
-  versions: ProcessVersion[];
+  procedure: ProcedureFields;
+  /** In force from `from` (YYYY-MM-DD). */
+  versions: { from: string; plan: ProcessPlan }[];
   days: number;
 }
 
-/** One working day as COPY text, and what the loader reports. */
-export interface DayText {
+/** One working day's rows in binary COPY format (binary.ts), and what the loader reports. */
+export interface PlannedDay {
   /** Index in `workingDays`. */
   day: number;
   count: number;
-  dossiers: string;
-  steps: string;
-  events: string;
-  sequences: string;
+  dossiers: Uint8Array;
+  steps: Uint8Array;
+  events: Uint8Array;
   stepRows: number;
-  sequenceRows: number;
   /** Not yet returned, and still being processed. */
   open: number;
   inProgress: number;
+}
+
+/** A day's receipts, in drawing order: unit, procedure, process in force and second of the day. */
+interface Receipts {
+  /** Drawing indexes in receipt order. */
+  order: Int32Array;
+  unitOf: Int32Array;
+  pairOf: UnitProcedure[];
+  processOf: ProcessPlan[];
+  secondOf: Int32Array;
+}
+
+/** What a day's rows share: its Unix day number and `YYMMDD-` for the codes. */
+interface DayFields {
+  day: number;
+  yymmdd: Fragment;
 }
 
 /** Relative volume by level and kind: communes are many but small, provincial agencies busy. */
@@ -143,6 +172,44 @@ const BIG_CITIES = new Set(['01', '79']);
 const FIRST_SECOND = 8 * 3600;
 const SECONDS = 9 * 3600;
 
+const CHANNEL_BYTES = CHANNEL.map(utf8);
+const STATUS_BYTES = STATUS.map(utf8);
+const TIMELINESS_BYTES = TIMELINESS.map(utf8);
+
+/** The dossier a row is written for (its life is the plan's `life`). */
+interface Dossier {
+  /** Its number in the year (0, 1, …): its id, and its event's sequence less one. */
+  n: number;
+  unit: GeneratorUnit;
+  pair: UnitProcedure;
+  process: ProcessPlan;
+  receivedAt: number;
+  /** Its number among the unit's receipts of the day. */
+  sequence: number;
+}
+
+/** The latest event's kind, its type and the fixed parts of its payload. */
+const RETURNED_EVENT = 0;
+const RESULT_READY_EVENT = 1;
+const STEP_EVENT = 2;
+const RECEIVED_EVENT = 3;
+const RETURNED_TYPE = utf8('dossier.returned');
+const STEP_TYPE = utf8('dossier.step_completed');
+const RECEIVED_TYPE = utf8('dossier.received');
+const JSONB_VERSION = new Fragment(Uint8Array.of(1));
+const PAYLOAD_ID = utf8('{"id":"');
+const PAYLOAD_CODE = utf8('","code":"');
+const PAYLOAD_UNIT_CODE = utf8('","unitCode":');
+const PAYLOAD_RETURNED = utf8(',"status":"RETURNED","timeliness":"');
+const PAYLOAD_RESULT_READY = utf8(',"status":"RESULT_READY","step":');
+const PAYLOAD_RESULT_READY_TIMELINESS = utf8(',"resultReady":true,"timeliness":"');
+const PAYLOAD_STEP = utf8(',"status":"IN_PROGRESS","step":');
+const PAYLOAD_NEXT_STEP = utf8(',"nextStep":');
+const PAYLOAD_STEP_END = utf8(',"assigneeId":null}');
+const PAYLOAD_RECEIVED = utf8(',"status":"RECEIVED","procedureId":');
+const PAYLOAD_DUE_AT = utf8(',"dueAt":"');
+const PAYLOAD_END = utf8('"}');
+
 export class NationalYearPlan {
   readonly units: GeneratorUnit[];
   readonly workingDays: string[];
@@ -152,14 +219,13 @@ export class NationalYearPlan {
   private readonly unitWeights: Float64Array;
   private readonly firstEpochDay: number;
   private readonly asOf: number;
-  private readonly pairs: (UnitProcedure | undefined)[][];
+  /** Each unit's procedures, side by side (from its `firstPair`), made when first drawn. */
+  private readonly pairs: (UnitProcedure | undefined)[];
   private readonly processes = new Map<ProcessVersion, ProcessPlan>();
-  private readonly procedureOwners = new Map<
-    SeedProcedure,
-    { owners: Set<string> | null; pairs: Map<string, UnitProcedure> }
-  >();
-  private readonly names: string[];
-  private readonly pinHash: string;
+  private readonly texts = new Map<string, Fragment>();
+  private readonly procedures = new Map<SeedProcedure, ProcedureFields>();
+  private readonly names: Fragment[];
+  private readonly pinHash: Fragment;
   private readonly life: Life;
 
   constructor(
@@ -178,6 +244,7 @@ export class NationalYearPlan {
     const procedures = [...input.procedures].sort((a, b) => (a.code < b.code ? -1 : 1));
     this.units = [];
     const weights: number[] = [];
+    let pairs = 0;
     for (const unit of sorted) {
       const factor = 0.4 + 1.2 * random() * random() + random() * 0.4;
       const officials = input.officials.get(unit.id);
@@ -203,17 +270,22 @@ export class NationalYearPlan {
         officials,
         handled,
         procedureWeights,
-        idText: copyField(unit.id),
-        pathText: copyField(unit.path),
-        codePrefix: copyField(`${unit.code}-`),
-        codeJson: copyField(JSON.stringify(unit.code)),
-        assignees: [copyField(officials.receiver), copyField(officials.leader), copyField(officials.handler)],
+        firstPair: pairs,
+        id: uuid(unit.id),
+        path: utf8(unit.path),
+        codePrefix: utf8(`${unit.code}-`),
+        codeJson: utf8(JSON.stringify(unit.code)),
+        ancestors: ancestors(unit.path).reverse(),
+        assignees: [officials.receiver, officials.leader, officials.handler].map((o) =>
+          o === null ? null : uuid(o),
+        ) as GeneratorUnit['assignees'],
       });
       weights.push(baseWeight(unit) * factor * (provinceFactor.get(unit.provinceCode ?? '') ?? 1));
+      pairs += handled.length;
     }
     if (this.units.length === 0) throw new Error('no unit both handles procedures and has officials');
     this.unitWeights = cumulative(weights);
-    this.pairs = this.units.map((u) => new Array<UnitProcedure | undefined>(u.handled.length));
+    this.pairs = new Array<UnitProcedure | undefined>(pairs);
     this.workingDays = [];
     for (let day = input.window.from; day <= input.window.to; day = addDays(day, 1))
       if (calendar.isWorkingDay(day)) this.workingDays.push(day);
@@ -236,8 +308,8 @@ export class NationalYearPlan {
     for (const family of FAMILY)
       for (let g1 = 0; g1 < GIVEN.length; g1++)
         for (let g2 = 0; g2 < GIVEN.length; g2++)
-          this.names.push(g1 === g2 ? '' : copyField(`${family} ${GIVEN[g1]} ${GIVEN[g2]}`));
-    this.pinHash = copyField(input.pinHash ?? hashPin(DEMO_PIN));
+          this.names.push(utf8(g1 === g2 ? '' : `${family} ${GIVEN[g1]} ${GIVEN[g2]}`));
+    this.pinHash = utf8(input.pinHash ?? hashPin(DEMO_PIN));
     let maxSteps = 1;
     for (const p of procedures) for (const v of p.versions) maxSteps = Math.max(maxSteps, v.steps.length);
     this.life = new Life(maxSteps);
@@ -248,9 +320,9 @@ export class NationalYearPlan {
     return vietnamDay(t) - this.firstEpochDay;
   }
 
-  /** The date (YYYY-MM-DD) of a day index. */
-  dateAt(dayIndex: number): string {
-    return new Date((this.firstEpochDay + dayIndex) * 86_400_000).toISOString().slice(0, 10);
+  /** The Unix day number (days since 1970-01-01) of a day index. */
+  dayNumberAt(dayIndex: number): number {
+    return this.firstEpochDay + dayIndex;
   }
 
   /** The number of dossiers planned. */
@@ -270,227 +342,340 @@ export class NationalYearPlan {
 
   /**
    * The dossiers received on working day `d` (an index in `workingDays`), in receipt order, as
-   * COPY text; their rollup counts are added to `rollups`.
+   * binary COPY rows in buffers from `pool`; their rollup counts are added to `rollups`.
    */
-  planDay(d: number, rollups: Rollups): DayText {
+  planDay(d: number, rollups: Rollups, pool = new BufferPool()): PlannedDay {
     const count = this.dayCounts[d];
-    const day = this.workingDays[d];
+    const date = this.workingDays[d];
     const random = dayRandom(this.input.seed, d);
-    const midnight = Date.parse(`${day}T00:00:00+07:00`);
+    const midnight = Date.parse(`${date}T00:00:00+07:00`);
     const dayIndex = this.dayIndexAt(midnight);
-    const dayText = `\t${day}\t`;
-    const yymmdd = `${day.slice(2, 4)}${day.slice(5, 7)}${day.slice(8, 10)}-`;
-    // Each step carries its dossier's receipt day: the column dossier_step is partitioned by.
-    const stepEnd = `\t${day}\n`;
-    // Who and when first (a unit, one of its procedures with a process in force, a second of the
-    // office day), then the lives in receipt order: codes number the receipts in order.
-    const unitOf = new Int32Array(count);
-    const pairOf = new Int32Array(count);
-    const secondOf = new Int32Array(count);
-    for (let i = 0; i < count;) {
-      const u = pick(this.unitWeights, random);
-      const k = pick(this.units[u].procedureWeights, random);
-      const second =
-        Math.floor(random() * 9) * 3600 + Math.floor(random() * 60) * 60 + Math.floor(random() * 60);
-      if (!this.processInForce(this.pair(u, k), day)) continue;
-      unitOf[i] = u;
-      pairOf[i] = k;
-      secondOf[i] = second;
-      i++;
-    }
-    const order = receiptOrder(secondOf);
+    const day: DayFields = {
+      day: this.dayNumberAt(dayIndex),
+      yymmdd: utf8(`${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}-`),
+    };
+    const receipts = this.drawReceipts(count, date, random);
+    // Sized from the rows' average bytes, so a day rarely grows its buffers.
+    const dossiers = new BinaryRows(count * 450 + 1024, pool);
+    const steps = new BinaryRows(count * 800 + 1024, pool);
+    const events = new BinaryRows(count * 320 + 1024, pool);
     const sequenceOf = new Int32Array(this.units.length);
-    const touched: number[] = [];
-    let dossiers = '';
-    let steps = '';
-    let events = '';
-    let stepRows = 0;
     let open = 0;
     let inProgress = 0;
     const life = this.life;
-    const now = this.asOf;
     for (let j = 0; j < count; j++) {
-      const i = order[j];
-      const u = unitOf[i];
-      const unit = this.units[u];
-      const pair = this.pair(u, pairOf[i])!;
-      const process = this.processPlan(this.processInForce(pair, day)!);
-      const receivedAt = midnight + (FIRST_SECOND + secondOf[i]) * 1000;
-      const template = process.steps;
+      const i = receipts.order[j];
+      const u = receipts.unitOf[i];
+      const pair = receipts.pairOf[i];
+      const process = receipts.processOf[i];
+      const receivedAt = midnight + (FIRST_SECOND + receipts.secondOf[i]) * 1000;
       planLife(
         life,
         random,
         this.calendar,
-        now,
-        template,
+        this.asOf,
+        process.steps,
         receivedAt,
         pair.days,
         FAMILY.length,
         GIVEN.length,
       );
       const sequence = ++sequenceOf[u];
-      if (sequence === 1) touched.push(u);
-      const n = this.firstIds[d] + j;
-      const id = generatedId(0, n);
-      const code = `${unit.codePrefix}${yymmdd}${String(sequence).padStart(4, '0')}`;
-      const online = life.channel === ONLINE;
-      const completed = life.completedAt === life.completedAt;
-      const returned = life.status === RETURNED;
-      const receivedText = isoInstant(receivedAt);
-      const dueText = isoInstant(life.dueAt);
-      const completedText = completed ? isoInstant(life.completedAt) : '\\N';
-      const returnedText = returned ? isoInstant(life.returnedAt) : '\\N';
-      const current = life.current;
-      const firstAssignee = unit.assignees[template.roles[0]];
-      dossiers +=
-        `${id}\t${code}\t${unit.idText}\t${unit.pathText}\t${pair.idText}\t${process.idText}\t` +
-        `${CHANNEL[life.channel]}\t${STATUS[life.status]}\t${receivedText}${dayText}${dueText}\t${dueText}\t` +
-        `${completedText}\t${returnedText}\t${current === -1 ? '\\N' : template.orders[current]}\t` +
-        `${this.names[(life.family * GIVEN.length + life.given1) * GIVEN.length + life.given2]}\t` +
-        `${life.idProvince < 10 ? '00' : '0'}${life.idProvince}${String(life.idSerial).padStart(9, '0')}\t` +
-        `${this.pinHash}\t${pair.feeText}\t${online}\t${online}\t${online && completed}\t` +
-        `${life.rating === 0 ? '\\N' : life.rating}\t${life.rating === 0 ? '\\N' : returnedText}\t${firstAssignee}\n`;
-      const stepCount = template.orders.length;
-      for (let s = 0; s < stepCount; s++) {
-        const started = life.stepStarted[s];
-        const due = life.stepDue[s];
-        const done = life.stepCompleted[s];
-        const assignee = unit.assignees[template.roles[s]];
-        const doneText = done === done ? isoInstant(done) : '\\N';
-        steps +=
-          `${id}${process.stepText[s]}${assignee}\t${started === started ? isoInstant(started) : doneText}\t` +
-          `${due === due ? isoInstant(due) : '\\N'}\t${doneText}\t${done === done ? assignee : '\\N'}${stepEnd}`;
-      }
-      stepRows += stepCount;
-      // The dossier's latest event, as the live service would have written it.
-      const head = `{"id":"${id}","code":"${code}","unitCode":${unit.codeJson},"status":`;
-      let type: string;
-      let at: string;
-      let payload: string;
-      if (returned) {
-        type = 'dossier.returned';
-        at = returnedText;
-        payload = `${head}"RETURNED","timeliness":"${TIMELINESS[life.timeliness]}"}`;
-      } else if (life.status === RESULT_READY) {
-        type = 'dossier.step_completed';
-        at = completedText;
-        payload = `${head}"RESULT_READY","step":${template.orders[stepCount - 1]},"resultReady":true,"timeliness":"${TIMELINESS[life.timeliness]}"}`;
-      } else {
-        const previous = template.orders.indexOf(template.orders[current] - 1);
-        if (previous !== -1 && life.stepCompleted[previous] === life.stepCompleted[previous]) {
-          type = 'dossier.step_completed';
-          at = isoInstant(life.stepCompleted[previous]);
-          payload = `${head}"IN_PROGRESS","step":${template.orders[previous]},"nextStep":${template.orders[current]},"assigneeId":null}`;
-        } else {
-          type = 'dossier.received';
-          at = receivedText;
-          payload = `${head}"RECEIVED","procedureId":${pair.idJson},"dueAt":"${dueText}"}`;
-        }
-      }
-      events += `${n + 1}\t${generatedId(1, n + 1)}\t${type}\t${at}\t${unit.pathText}\t${id}\t${payload}\t${at}\n`;
-      if (!returned) open++;
-      if (!completed) inProgress++;
-      rollups.add(u, dayIndex, 0);
-      if (online) rollups.add(u, dayIndex, 1);
-      if (completed) {
-        const doneDay = this.dayIndexAt(life.completedAt);
-        rollups.add(u, doneDay, 2);
-        rollups.add(u, doneDay, 3 + life.timeliness);
-        rollups.addWorked(u, doneDay, this.calendar.workingMsBetweenAt(receivedAt, life.completedAt));
-      }
-      if (life.rating !== 0) {
-        const ratedDay = this.dayIndexAt(life.returnedAt);
-        rollups.add(u, ratedDay, 6);
-        if (life.rating >= 4) rollups.add(u, ratedDay, 7);
-      }
+      const dossier: Dossier = {
+        n: this.firstIds[d] + j,
+        unit: this.units[u],
+        pair,
+        process,
+        receivedAt,
+        sequence,
+      };
+      this.writeDossier(dossiers, dossier, day);
+      this.writeSteps(steps, dossier, day);
+      this.writeEvent(events, dossier, day);
+      if (life.status !== RETURNED) open++;
+      if (life.completedAt !== life.completedAt) inProgress++;
+      this.count(rollups, u, dayIndex, receivedAt);
     }
-    let sequences = '';
-    for (const u of touched) sequences += `${this.units[u].idText}${dayText}${sequenceOf[u]}\n`;
     return {
       day: d,
       count,
-      dossiers,
-      steps,
-      events,
-      sequences,
-      stepRows,
-      sequenceRows: touched.length,
+      dossiers: dossiers.bytes(),
+      steps: steps.bytes(),
+      events: events.bytes(),
+      stepRows: steps.rows,
       open,
       inProgress,
     };
   }
 
+  /**
+   * Who and when, first (a unit, one of its procedures with a process in force, a second of the
+   * office day), then the order of receipt: codes number the receipts in order.
+   */
+  private drawReceipts(count: number, date: string, random: Random): Receipts {
+    const unitOf = new Int32Array(count);
+    const pairOf = new Array<UnitProcedure>(count);
+    const processOf = new Array<ProcessPlan>(count);
+    const secondOf = new Int32Array(count);
+    for (let i = 0; i < count;) {
+      const u = pick(this.unitWeights, random);
+      const k = pick(this.units[u].procedureWeights, random);
+      const second =
+        Math.floor(random() * 9) * 3600 + Math.floor(random() * 60) * 60 + Math.floor(random() * 60);
+      const pair = this.pair(u, k);
+      const process = this.processInForce(pair, date);
+      if (!process) continue;
+      unitOf[i] = u;
+      pairOf[i] = pair;
+      processOf[i] = process;
+      secondOf[i] = second;
+      i++;
+    }
+    return { order: receiptOrder(secondOf), unitOf, pairOf, processOf, secondOf };
+  }
+
+  /** The dossier row (DOSSIER_COLUMNS) of the life just planned. */
+  private writeDossier(
+    rows: BinaryRows,
+    { n, unit, pair, process, receivedAt, sequence }: Dossier,
+    day: DayFields,
+  ) {
+    const life = this.life;
+    const template = process.steps;
+    const online = life.channel === ONLINE;
+    rows.row(25);
+    rows.countingUuid(DOSSIER_ID, n);
+    const code = rows.begin();
+    writeCode(rows, unit, day, sequence);
+    rows.end(code);
+    rows.field(unit.id);
+    rows.field(unit.path);
+    rows.field(pair.procedure.id);
+    rows.field(process.id);
+    rows.field(CHANNEL_BYTES[life.channel]);
+    rows.field(STATUS_BYTES[life.status]);
+    rows.timestamp(receivedAt);
+    rows.date(day.day);
+    rows.timestamp(life.dueAt);
+    rows.timestamp(life.dueAt);
+    rows.timestamp(life.completedAt);
+    rows.timestamp(life.returnedAt);
+    if (life.current === -1) rows.null();
+    else rows.int4(template.orders[life.current]);
+    rows.field(this.names[(life.family * GIVEN.length + life.given1) * GIVEN.length + life.given2]);
+    const idNumber = rows.begin();
+    rows.digits(life.idProvince, 3);
+    rows.digits(life.idSerial, 9);
+    rows.end(idNumber);
+    rows.field(this.pinHash);
+    rows.field(pair.procedure.fee);
+    rows.bool(online);
+    rows.bool(online);
+    rows.bool(online && life.completedAt === life.completedAt);
+    if (life.rating === 0) rows.null();
+    else rows.int2(life.rating);
+    rows.timestamp(life.rating === 0 ? NaN : life.returnedAt);
+    rows.field(unit.assignees[template.roles[0]]);
+  }
+
+  /** The dossier's step rows (STEP_COLUMNS): done, running or waiting. */
+  private writeSteps(rows: BinaryRows, { n, unit, process }: Dossier, day: DayFields) {
+    const life = this.life;
+    const template = process.steps;
+    for (let s = 0; s < template.orders.length; s++) {
+      const started = life.stepStarted[s];
+      const done = life.stepCompleted[s];
+      const assignee = unit.assignees[template.roles[s]];
+      rows.row(11);
+      rows.countingUuid(DOSSIER_ID, n);
+      rows.int4(template.orders[s]);
+      rows.field(process.names[s]);
+      rows.field(process.roles[s]);
+      rows.hundredths(process.hundredths[s]);
+      rows.field(assignee);
+      rows.timestamp(started === started ? started : done);
+      rows.timestamp(life.stepDue[s]);
+      rows.timestamp(done);
+      rows.field(done === done ? assignee : null);
+      // The dossier's receipt day, the column dossier_step is partitioned by.
+      rows.date(day.day);
+    }
+  }
+
+  /** The dossier's latest event (EVENT_COLUMNS), as the live service would have written it. */
+  private writeEvent(rows: BinaryRows, dossier: Dossier, day: DayFields) {
+    const life = this.life;
+    const orders = dossier.process.steps.orders;
+    const previous = life.current === -1 ? -1 : orders.indexOf(orders[life.current] - 1);
+    const event =
+      life.status === RETURNED
+        ? RETURNED_EVENT
+        : life.status === RESULT_READY
+          ? RESULT_READY_EVENT
+          : previous !== -1 && life.stepCompleted[previous] === life.stepCompleted[previous]
+            ? STEP_EVENT
+            : RECEIVED_EVENT;
+    const at =
+      event === RETURNED_EVENT
+        ? life.returnedAt
+        : event === RESULT_READY_EVENT
+          ? life.completedAt
+          : event === STEP_EVENT
+            ? life.stepCompleted[previous]
+            : dossier.receivedAt;
+    rows.row(8);
+    rows.int8(dossier.n + 1);
+    rows.countingUuid(EVENT_ID, dossier.n + 1);
+    rows.field(
+      event === RETURNED_EVENT ? RETURNED_TYPE : event === RECEIVED_EVENT ? RECEIVED_TYPE : STEP_TYPE,
+    );
+    rows.timestamp(at);
+    rows.field(dossier.unit.path);
+    const aggregate = rows.begin();
+    writeIdText(rows, dossier.n);
+    rows.end(aggregate);
+    const payload = rows.begin();
+    this.writePayload(rows, dossier, day, event, previous);
+    rows.end(payload);
+    rows.timestamp(at);
+  }
+
+  /** The event's payload: jsonb's binary form is a version byte and the JSON text. */
+  private writePayload(rows: BinaryRows, dossier: Dossier, day: DayFields, event: number, previous: number) {
+    const life = this.life;
+    const orders = dossier.process.steps.orders;
+    rows.raw(JSONB_VERSION);
+    rows.raw(PAYLOAD_ID);
+    writeIdText(rows, dossier.n);
+    rows.raw(PAYLOAD_CODE);
+    writeCode(rows, dossier.unit, day, dossier.sequence);
+    rows.raw(PAYLOAD_UNIT_CODE);
+    rows.raw(dossier.unit.codeJson);
+    if (event === RETURNED_EVENT) {
+      rows.raw(PAYLOAD_RETURNED);
+      rows.raw(TIMELINESS_BYTES[life.timeliness]);
+      rows.raw(PAYLOAD_END);
+    } else if (event === RESULT_READY_EVENT) {
+      rows.raw(PAYLOAD_RESULT_READY);
+      rows.digits(orders[orders.length - 1]);
+      rows.raw(PAYLOAD_RESULT_READY_TIMELINESS);
+      rows.raw(TIMELINESS_BYTES[life.timeliness]);
+      rows.raw(PAYLOAD_END);
+    } else if (event === STEP_EVENT) {
+      rows.raw(PAYLOAD_STEP);
+      rows.digits(orders[previous]);
+      rows.raw(PAYLOAD_NEXT_STEP);
+      rows.digits(orders[life.current]);
+      rows.raw(PAYLOAD_STEP_END);
+    } else {
+      rows.raw(PAYLOAD_RECEIVED);
+      rows.raw(dossier.pair.procedure.idJson);
+      rows.raw(PAYLOAD_DUE_AT);
+      rows.isoInstant(life.dueAt);
+      rows.raw(PAYLOAD_END);
+    }
+  }
+
+  /** The life's rollup counts: received and online on the receipt day, and so on. */
+  private count(rollups: Rollups, u: number, dayIndex: number, receivedAt: number): void {
+    const life = this.life;
+    rollups.add(u, dayIndex, 0);
+    if (life.channel === ONLINE) rollups.add(u, dayIndex, 1);
+    if (life.completedAt === life.completedAt) {
+      const doneDay = this.dayIndexAt(life.completedAt);
+      rollups.add(u, doneDay, 2);
+      rollups.add(u, doneDay, 3 + life.timeliness);
+      rollups.addWorked(u, doneDay, this.calendar.workingMsBetweenAt(receivedAt, life.completedAt));
+    }
+    if (life.rating !== 0) {
+      const ratedDay = this.dayIndexAt(life.returnedAt);
+      rollups.add(u, ratedDay, 6);
+      if (life.rating >= 4) rollups.add(u, ratedDay, 7);
+    }
+  }
+
   private pair(u: number, k: number): UnitProcedure {
-    let pair = this.pairs[u][k];
+    const unit = this.units[u];
+    return (this.pairs[unit.firstPair + k] ??= this.makePair(unit, unit.handled[k]));
+  }
+
+  private makePair(unit: GeneratorUnit, procedure: SeedProcedure): UnitProcedure {
+    const fields = this.procedureFields(procedure);
+    // Units with the same owners above them (their ancestors that own a version or a target of the
+    // procedure) get the same versions and days: computed once per procedure and owners. The
+    // deepest of those ancestors is key enough: the others are its own ancestors.
+    const key = fields.owners ? (unit.ancestors.find((a) => fields.owners!.has(a)) ?? '') : unit.unit.path;
+    let pair = fields.pairs.get(key);
     if (!pair) {
-      const unit = this.units[u].unit;
-      const procedure = this.units[u].handled[k];
-      let shared = this.procedureOwners.get(procedure);
-      if (!shared) {
-        const owners = [...procedure.versions, ...procedure.targets].map((v) => v.ownerPath);
-        shared = {
-          owners: owners.every((o) => o.endsWith('/')) ? new Set(owners) : null,
-          pairs: new Map(),
-        };
-        this.procedureOwners.set(procedure, shared);
-      }
-      // Units with the same owners above them (their ancestors that own a version or a target of
-      // the procedure) get the same versions and days: computed once per procedure and owners.
-      const key = shared.owners
-        ? ancestors(unit.path)
-            .filter((a) => shared.owners!.has(a))
-            .join('|')
-        : unit.path;
-      pair = shared.pairs.get(key);
-      if (!pair) {
-        // processInForce's choice, sorted once: the deepest owner, then the latest in force, then
-        // the highest version (a stable sort keeps the first of equals, as it does).
-        const versions = procedure.versions
-          .filter((v) => unit.path.startsWith(v.ownerPath))
-          .sort(
-            (a, b) =>
-              b.ownerPath.length - a.ownerPath.length ||
-              (a.effectiveFrom < b.effectiveFrom ? 1 : a.effectiveFrom > b.effectiveFrom ? -1 : 0) ||
-              b.version - a.version,
-          );
-        pair = {
-          procedure,
-          idText: copyField(procedure.id),
-          idJson: copyField(JSON.stringify(procedure.id)),
-          feeText: copyField(procedure.fee),
-          versions,
-          days: daysAllowed(unit.path, procedure.statutoryDays, procedure.targets),
-        };
-        shared.pairs.set(key, pair);
-      }
-      this.pairs[u][k] = pair;
+      const path = unit.unit.path;
+      // processInForce's choice, sorted once: the deepest owner, then the latest in force, then
+      // the highest version (a stable sort keeps the first of equals, as it does).
+      const versions = procedure.versions
+        .filter((v) => path.startsWith(v.ownerPath))
+        .sort(
+          (a, b) =>
+            b.ownerPath.length - a.ownerPath.length ||
+            (a.effectiveFrom < b.effectiveFrom ? 1 : a.effectiveFrom > b.effectiveFrom ? -1 : 0) ||
+            b.version - a.version,
+        );
+      pair = {
+        procedure: fields,
+        versions: versions.map((v) => ({ from: v.effectiveFrom, plan: this.processPlan(v) })),
+        days: daysAllowed(path, procedure.statutoryDays, procedure.targets),
+      };
+      fields.pairs.set(key, pair);
     }
     return pair;
   }
 
-  private processInForce(pair: UnitProcedure, day: string): ProcessVersion | null {
-    for (const v of pair.versions) if (v.effectiveFrom <= day) return v;
+  private procedureFields(procedure: SeedProcedure): ProcedureFields {
+    let fields = this.procedures.get(procedure);
+    if (!fields) {
+      const owners = [...procedure.versions, ...procedure.targets].map((v) => v.ownerPath);
+      fields = {
+        id: uuid(procedure.id),
+        idJson: utf8(JSON.stringify(procedure.id)),
+        fee: procedure.fee === null ? null : utf8(procedure.fee),
+        owners: owners.every((o) => o.endsWith('/')) ? new Set(owners) : null,
+        pairs: new Map(),
+      };
+      this.procedures.set(procedure, fields);
+    }
+    return fields;
+  }
+
+  /** The process version in force on `day` (YYYY-MM-DD), if any. */
+  private processInForce(pair: UnitProcedure, day: string): ProcessPlan | null {
+    for (const v of pair.versions) if (v.from <= day) return v.plan;
     return null;
   }
 
   private processPlan(process: ProcessVersion): ProcessPlan {
     let plan = this.processes.get(process);
     if (!plan) {
+      // Typed arrays from plain ones: `from` with a map function takes V8's slow iterator path.
       const steps = [...process.steps].sort((a, b) => a.order - b.order);
       plan = {
-        idText: copyField(process.id),
+        id: uuid(process.id),
         steps: {
-          orders: Int32Array.from(steps, (s) => s.order),
-          durationHours: Float64Array.from(steps, (s) => s.durationHours),
-          roles: Uint8Array.from(steps, (s) => roleCode(s.role)),
+          orders: new Int32Array(steps.map((s) => s.order)),
+          durationHours: new Float64Array(steps.map((s) => s.durationHours)),
+          roles: new Uint8Array(steps.map((s) => roleCode(s.role))),
         },
-        stepText: steps.map(
-          (s) => `\t${s.order}\t${copyField(s.name)}\t${copyField(s.role)}\t${copyField(s.durationHours)}\t`,
-        ),
+        names: steps.map((s) => this.text(s.name)),
+        roles: steps.map((s) => this.text(s.role)),
+        hundredths: new Int32Array(steps.map((s) => Math.round(s.durationHours * 100))),
       };
       this.processes.set(process, plan);
     }
     return plan;
+  }
+
+  /** A text's UTF-8 bytes, encoded once: the catalog's processes share their step names. */
+  private text(value: string): Fragment {
+    let bytes = this.texts.get(value);
+    if (!bytes) this.texts.set(value, (bytes = utf8(value)));
+    return bytes;
   }
 }
 
@@ -535,6 +720,23 @@ export function receiptOrder(seconds: Int32Array): Int32Array {
 export function generatedId(kind: number, n: number): string {
   const hex = n.toString(16).padStart(12, '0');
   return `e1500000-0000-4000-${(8000 + kind).toString()}-${hex}`;
+}
+
+const DOSSIER_ID = uuid(generatedId(0, 0));
+const EVENT_ID = uuid(generatedId(1, 0));
+const DOSSIER_ID_TEXT = utf8(generatedId(0, 0).slice(0, 24));
+
+/** A generated dossier id as text (the events' aggregate id and payload). */
+function writeIdText(rows: BinaryRows, n: number): void {
+  rows.raw(DOSSIER_ID_TEXT);
+  rows.hex(n, 12);
+}
+
+/** `<unit>-<YYMMDD>-<seq>`, the sequence in four digits or more. */
+function writeCode(rows: BinaryRows, unit: GeneratorUnit, day: DayFields, sequence: number): void {
+  rows.raw(unit.codePrefix);
+  rows.raw(day.yymmdd);
+  rows.digits(sequence, 4);
 }
 
 function cumulative(weights: number[]): Float64Array {
