@@ -13,8 +13,13 @@ import { UsageError } from './token';
 export const GENERATE_USAGE =
   'usage: eiso generate [--dossiers N] [--seed S] [--year YYYY] [--replace] [--keep-indexes] [--workers K] [--json FILE]';
 
-/** Planning threads by default: all cores but one (PostgreSQL needs its share); at least one. */
-export const DEFAULT_GENERATE_WORKERS = Math.max(1, os.availableParallelism() - 1);
+/**
+ * Planning threads by default: all cores but two (this thread writes, PostgreSQL ingests). On two
+ * cores none: planning here, between writes, was faster than a worker thread (1 M: 41 s against
+ * 43 s, 3 M: 99 s against 126 s; the buffers a worker hands over make this thread's heap collected
+ * again and again, docs/scaling.md).
+ */
+export const DEFAULT_GENERATE_WORKERS = Math.max(0, os.availableParallelism() - 2);
 
 export interface GenerateArguments {
   dossiers: number;

@@ -11,6 +11,7 @@ import type { ProcessVersion } from '../src/domain/receipt';
 import { FAMILY, GIVEN, planDossier, type SeedProcedure } from '../src/seed/plan';
 import { TabledCalendar } from '../src/generate/calendar';
 import { CHANNEL, Life, planLife, roleCode, STATUS } from '../src/generate/life';
+import { BufferPool } from '../src/generate/binary';
 import { DOSSIER_COLUMNS, EVENT_COLUMNS, STEP_COLUMNS } from '../src/generate/load';
 import { NationalYearPlan, receiptOrder, yearWindow, type PlanInput } from '../src/generate/plan';
 import { Rollups } from '../src/generate/rollups';
@@ -280,6 +281,19 @@ describe('NationalYearPlan', () => {
         );
       });
     }
+  });
+
+  it('cuts a day into parts of the same rows', () => {
+    const whole = days.reduce((a, b) => (b.count > a.count ? b : a));
+    const cut = plan();
+    const parts = [...cut.planDayParts(whole.day, cut.rollups(), new BufferPool(), 4)];
+    expect(parts.length).toBe(Math.ceil(whole.count / 4));
+    const rows = (key: 'dossiers' | 'steps' | 'events') =>
+      parts.flatMap((p) => decodeRows(p[key]).map((r) => r.map((f) => f?.toString('hex'))));
+    for (const key of ['dossiers', 'steps', 'events'] as const)
+      expect(rows(key)).toEqual(decodeRows(whole[key]).map((r) => r.map((f) => f?.toString('hex'))));
+    expect(parts.reduce((n, p) => n + p.count, 0)).toBe(whole.count);
+    expect(parts.reduce((n, p) => n + p.open, 0)).toBe(whole.open);
   });
 
   it('differs with the seed', () => {

@@ -15,8 +15,8 @@ import { NationalYearPlan, type PlannedDay, type PlanInput } from './plan';
 import { Rollups } from './rollups';
 
 export interface DaySource {
-  /** Day `d` (asked for in order 0, 1, 2, …). */
-  day(d: number): Promise<PlannedDay>;
+  /** Day `d`'s rows, whole or in parts (days asked for in order 0, 1, 2, …). */
+  day(d: number): AsyncIterable<PlannedDay>;
   /** Takes back a day's buffers once its rows are written out, for the days still to plan. */
   release(day: PlannedDay): void;
   /** Every day's rollups, once all days are planned. */
@@ -35,11 +35,20 @@ export function buffersOf(day: PlannedDay): ArrayBuffer[] {
   return [day.dossiers, day.steps, day.events].map((b) => b.buffer as ArrayBuffer);
 }
 
-export function inProcess(plan: NationalYearPlan): DaySource {
+/**
+ * Days planned on this thread, in parts of `part` dossiers: between two, the thread lets the
+ * sockets take the part just written, so PostgreSQL is not left waiting while a day is planned.
+ */
+export function inProcess(plan: NationalYearPlan, part = 2000): DaySource {
   const rollups = plan.rollups();
   const pool = new BufferPool();
   return {
-    day: (d) => Promise.resolve(plan.planDay(d, rollups, pool)),
+    async *day(d) {
+      for (const rows of plan.planDayParts(d, rollups, pool, part)) {
+        yield rows;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    },
     release: (day) => buffersOf(day).forEach((b) => pool.give(b)),
     rollups: () => Promise.resolve(rollups),
     close: () => Promise.resolve(),
@@ -96,31 +105,33 @@ export function inWorkers(plan: NationalYearPlan, input: PlanInput, count: numbe
   };
   const days = plan.workingDays.length;
   return {
-    async day(d) {
+    async *day(d) {
       if (failure) throw failure;
       while (requested < Math.min(days, d + 1 + ahead * count)) request(requested++);
       const day = await pending.get(d)!.promise;
       pending.delete(d);
-      return day;
+      yield day;
     },
     release(day) {
       const buffers = buffersOf(day);
       workers[day.day % count].postMessage({ type: 'release', buffers }, buffers);
     },
     async rollups() {
-      const total = plan.rollups();
+      // The first worker's table is the total: a third one here would be 160 MB more to collect.
+      let total: Rollups | null = null;
       for (const w of workers) {
         const part = await new Promise<Rollups>((resolve, reject) => {
           w.once('message', (m: { counters: Int32Array; worked: Float64Array } | { error: string }) =>
             'error' in m
               ? reject(new Error(`generate worker: ${m.error}`))
-              : resolve(new Rollups(total.units, total.span, m)),
+              : resolve(new Rollups(plan.units.length, plan.spanDays, m)),
           );
           w.postMessage({ type: 'rollups' });
         });
-        total.merge(part);
+        if (total) total.merge(part);
+        else total = part;
       }
-      return total;
+      return total!;
     },
     async close() {
       await Promise.all(workers.map((w) => w.terminate()));

@@ -41,13 +41,14 @@ export interface GenerateOptions {
   replace?: boolean;
   progress?: (message: string) => void;
   /**
-   * Load with the indexes in place (to compare; slower at scale, see docs/scaling.md). The step →
-   * dossier key is dropped all the same: the three COPY transactions cannot satisfy it row by row.
+   * Load with the keys and indexes in place (to compare; slower at scale, see docs/scaling.md). The
+   * foreign keys from and to the dossiers are dropped all the same: the load's COPY transactions
+   * cannot satisfy them row by row, and it empties the partitions it fills (copy.ts).
    */
   keepIndexes?: boolean;
   /**
-   * Worker threads planning the days (0: plan on this thread). The rows are the same whatever the
-   * number; the command line uses all cores but one.
+   * Worker threads planning the days (0: plan on this thread, between writes). The rows are the
+   * same whatever the number; the command line uses all cores but two.
    */
   workers?: number;
   /** Stops the load between two days; the dropped indexes are rebuilt before it returns. */

@@ -5,7 +5,7 @@
  * are the same.
  */
 import type { Client } from 'pg';
-import { BinaryRows } from './binary';
+import { BinaryRows, BufferPool } from './binary';
 import { CopyWriter } from './copy';
 import type { DaySource } from './days';
 import type { NationalYearPlan } from './plan';
@@ -164,21 +164,22 @@ export async function loadYear(
   let reported = started;
   for (let d = 0; d < plan.workingDays.length; d++) {
     if (signal?.aborted) throw interrupted();
-    const day = await source.day(d);
     const date = plan.workingDays[d];
     const writers = [await dossiers.at(date), await steps.at(date), events];
-    writers[0].write(day.dossiers, day.count);
-    writers[1].write(day.steps, day.stepRows);
-    events.write(day.events, day.count);
-    // Its buffers go back to the planner once written out (a failed write surfaces below).
-    Promise.all(writers.map((w) => w.flushed())).then(
-      () => source.release(day),
-      () => undefined,
-    );
-    open += day.open;
-    inProgress += day.inProgress;
-    written += day.count;
-    await Promise.all(writers.map((w) => w.drained()));
+    for await (const rows of source.day(d)) {
+      writers[0].write(rows.dossiers, rows.count);
+      writers[1].write(rows.steps, rows.stepRows);
+      events.write(rows.events, rows.count);
+      // Its buffers go back to the planner once written out (a failed write surfaces below).
+      Promise.all(writers.map((w) => w.flushed())).then(
+        () => source.release(rows),
+        () => undefined,
+      );
+      open += rows.open;
+      inProgress += rows.inProgress;
+      written += rows.count;
+      await Promise.all(writers.map((w) => w.drained()));
+    }
     const now = Date.now();
     if (now - reported >= 2000) {
       reported = now;
@@ -212,7 +213,7 @@ export async function loadYear(
   return { dossiers: d, steps: s, events: e, sequences: q, rollups: r, open, inProgress };
 }
 
-/** Rows made from the rollups (`make`), 500 of the `units` at a time. */
+/** Rows made from the rollups (`make`), 100 of the `units` at a time, in reused buffers. */
 async function writeRollups(
   client: Client,
   table: string,
@@ -221,10 +222,16 @@ async function writeRollups(
   make: (rows: BinaryRows, from: number, to: number) => void,
 ): Promise<number> {
   const copy = await CopyWriter.open(client, table, columns);
-  for (let from = 0; from < units; from += 500) {
-    const rows = new BinaryRows();
-    make(rows, from, Math.min(units, from + 500));
+  const pool = new BufferPool();
+  for (let from = 0; from < units; from += 100) {
+    const rows = new BinaryRows(4 << 20, pool);
+    make(rows, from, Math.min(units, from + 100));
     copy.write(rows.bytes(), rows.rows);
+    const buffer = rows.bytes().buffer as ArrayBuffer;
+    copy.flushed().then(
+      () => pool.give(buffer),
+      () => undefined,
+    );
     await copy.drained();
   }
   return copy.end();

@@ -128,10 +128,11 @@ interface UnitProcedure {
   days: number;
 }
 
-/** One working day's rows in binary COPY format (binary.ts), and what the loader reports. */
+/** One working day's rows (or a part's) in binary COPY format (binary.ts), and what the loader reports. */
 export interface PlannedDay {
   /** Index in `workingDays`. */
   day: number;
+  /** The dossiers in these rows. */
   count: number;
   dossiers: Uint8Array;
   steps: Uint8Array;
@@ -345,6 +346,15 @@ export class NationalYearPlan {
    * binary COPY rows in buffers from `pool`; their rollup counts are added to `rollups`.
    */
   planDay(d: number, rollups: Rollups, pool = new BufferPool()): PlannedDay {
+    const [day] = this.planDayParts(d, rollups, pool, Infinity);
+    return day;
+  }
+
+  /**
+   * Day `d`'s rows in parts of `size` dossiers at most (the same rows as `planDay`, cut), so a
+   * thread that plans and writes can let the parts out between two.
+   */
+  *planDayParts(d: number, rollups: Rollups, pool: BufferPool, size: number): Generator<PlannedDay> {
     const count = this.dayCounts[d];
     const date = this.workingDays[d];
     const random = dayRandom(this.input.seed, d);
@@ -355,57 +365,59 @@ export class NationalYearPlan {
       yymmdd: utf8(`${date.slice(2, 4)}${date.slice(5, 7)}${date.slice(8, 10)}-`),
     };
     const receipts = this.drawReceipts(count, date, random);
-    // Sized from the rows' average bytes, so a day rarely grows its buffers.
-    const dossiers = new BinaryRows(count * 450 + 1024, pool);
-    const steps = new BinaryRows(count * 800 + 1024, pool);
-    const events = new BinaryRows(count * 320 + 1024, pool);
     const sequenceOf = new Int32Array(this.units.length);
-    let open = 0;
-    let inProgress = 0;
     const life = this.life;
-    for (let j = 0; j < count; j++) {
-      const i = receipts.order[j];
-      const u = receipts.unitOf[i];
-      const pair = receipts.pairOf[i];
-      const process = receipts.processOf[i];
-      const receivedAt = midnight + (FIRST_SECOND + receipts.secondOf[i]) * 1000;
-      planLife(
-        life,
-        random,
-        this.calendar,
-        this.asOf,
-        process.steps,
-        receivedAt,
-        pair.days,
-        FAMILY.length,
-        GIVEN.length,
-      );
-      const sequence = ++sequenceOf[u];
-      const dossier: Dossier = {
-        n: this.firstIds[d] + j,
-        unit: this.units[u],
-        pair,
-        process,
-        receivedAt,
-        sequence,
+    for (let from = 0; from < count || from === 0; from += size) {
+      const to = Math.min(count, from + size);
+      // Sized from the rows' average bytes, so a part rarely grows its buffers.
+      const dossiers = new BinaryRows((to - from) * 450 + 1024, pool);
+      const steps = new BinaryRows((to - from) * 800 + 1024, pool);
+      const events = new BinaryRows((to - from) * 320 + 1024, pool);
+      let open = 0;
+      let inProgress = 0;
+      for (let j = from; j < to; j++) {
+        const i = receipts.order[j];
+        const u = receipts.unitOf[i];
+        const pair = receipts.pairOf[i];
+        const process = receipts.processOf[i];
+        const receivedAt = midnight + (FIRST_SECOND + receipts.secondOf[i]) * 1000;
+        planLife(
+          life,
+          random,
+          this.calendar,
+          this.asOf,
+          process.steps,
+          receivedAt,
+          pair.days,
+          FAMILY.length,
+          GIVEN.length,
+        );
+        const dossier: Dossier = {
+          n: this.firstIds[d] + j,
+          unit: this.units[u],
+          pair,
+          process,
+          receivedAt,
+          sequence: ++sequenceOf[u],
+        };
+        this.writeDossier(dossiers, dossier, day);
+        this.writeSteps(steps, dossier, day);
+        this.writeEvent(events, dossier, day);
+        if (life.status !== RETURNED) open++;
+        if (life.completedAt !== life.completedAt) inProgress++;
+        this.count(rollups, u, dayIndex, receivedAt);
+      }
+      yield {
+        day: d,
+        count: to - from,
+        dossiers: dossiers.bytes(),
+        steps: steps.bytes(),
+        events: events.bytes(),
+        stepRows: steps.rows,
+        open,
+        inProgress,
       };
-      this.writeDossier(dossiers, dossier, day);
-      this.writeSteps(steps, dossier, day);
-      this.writeEvent(events, dossier, day);
-      if (life.status !== RETURNED) open++;
-      if (life.completedAt !== life.completedAt) inProgress++;
-      this.count(rollups, u, dayIndex, receivedAt);
     }
-    return {
-      day: d,
-      count,
-      dossiers: dossiers.bytes(),
-      steps: steps.bytes(),
-      events: events.bytes(),
-      stepRows: steps.rows,
-      open,
-      inProgress,
-    };
   }
 
   /**
