@@ -139,7 +139,7 @@ export interface Loaders {
   dossiers: Client;
   steps: Client;
   events: Client;
-  /** The rollups and day sequences, at the end. */
+  /** The day sequences, at the end (the rollups go on `events`). */
   sequences: Client;
   /** Month partitions of dossier and dossier_step. */
   partitions: { dossiers: Partition[]; steps: Partition[] };
