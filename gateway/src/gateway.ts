@@ -11,7 +11,14 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware, type ExpressContextFunctionArgument } from '@as-integrations/express5';
-import { ANONYMOUS, createJwtVerifier, type Caller, type JwtVerifier, type OfficialCaller } from '@eiso/auth';
+import {
+  ANONYMOUS,
+  createJwtVerifier,
+  tokenExpiryMs,
+  type Caller,
+  type JwtVerifier,
+  type OfficialCaller,
+} from '@eiso/auth';
 import { createErrorFormatter, errors, ErrorCode, withHttpStatus } from '@eiso/errors';
 import { GraphQLError } from 'graphql';
 import { REQUEST_ID_HEADER, requestIdFrom, type Logger } from '@eiso/logging';
@@ -222,23 +229,11 @@ export function rememberVerified(
     if (known && known.until > now()) return known.caller;
     verified.delete(token);
     const caller = await verify(token);
-    const until = Math.min(expiryOf(token), now() + maxAgeMs);
+    const until = Math.min(tokenExpiryMs(token), now() + maxAgeMs);
     if (verified.size >= maxEntries) verified.delete(verified.keys().next().value!);
     verified.set(token, { caller, until });
     return caller;
   };
-}
-
-/** The `exp` of a token that just verified (the verifier requires one), in ms; 0 when unreadable. */
-function expiryOf(token: string): number {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 async function checkSubgraphs(urls: Record<string, string>): Promise<Record<string, { status: string }>> {

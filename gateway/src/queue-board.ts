@@ -31,7 +31,7 @@ import { BullMQAdapter } from '@bull-board/api/bullMQAdapter';
 import { ExpressAdapter } from '@bull-board/express';
 import { Queue } from 'bullmq';
 import { GraphQLError } from 'graphql';
-import type { JwtVerifier, OfficialCaller } from '@eiso/auth';
+import { tokenExpiryMs, type JwtVerifier, type OfficialCaller } from '@eiso/auth';
 import type { Logger } from '@eiso/logging';
 import { createRedisConnection, EISO_QUEUES, queueConnection, type RedisConnection } from '@eiso/outbox';
 
@@ -123,7 +123,7 @@ export function mountQueueBoard(app: express.Express, options: QueueBoardOptions
         sameSite: 'strict',
         secure: req.secure,
         path: QUEUE_BOARD_PATH,
-        maxAge: Math.max(0, Math.min(expiryOf(token) - Date.now(), MAX_SESSION_MS)),
+        maxAge: Math.max(0, Math.min(tokenExpiryMs(token) - Date.now(), MAX_SESSION_MS)),
       });
       options.logger.info({ official: checked.caller.username }, 'queue board: signed in');
       res.redirect(303, back);
@@ -267,18 +267,6 @@ function cookie(req: express.Request, name: string): string | undefined {
     if (at > 0 && part.slice(0, at).trim() === name) return decodeURIComponent(part.slice(at + 1).trim());
   }
   return undefined;
-}
-
-/** The `exp` of a token that verified, in ms (0 when unreadable: a cookie that lives for the session). */
-function expiryOf(token: string): number {
-  try {
-    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as {
-      exp?: unknown;
-    };
-    return typeof payload.exp === 'number' ? payload.exp * 1000 : 0;
-  } catch {
-    return 0;
-  }
 }
 
 // The sign-in and refusal pages: static HTML, one inline stylesheet named by its hash.

@@ -189,6 +189,19 @@ function describeJoseError(error: unknown): string {
   return 'malformed';
 }
 
+/**
+ * The `exp` of a token that already verified, in ms since the epoch; 0 when it has none or cannot
+ * be read (callers treat 0 as "keep it no longer than your own limit").
+ */
+export function tokenExpiryMs(token: string): number {
+  try {
+    const { exp } = jose.decodeJwt(token);
+    return typeof exp === 'number' ? exp * 1000 : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export interface TokenSubject {
   officialId: string;
   username: string;

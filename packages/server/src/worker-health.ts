@@ -5,6 +5,7 @@
  * `/metrics` (Prometheus: its jobs and queues, metrics.ts), on `HOST`.
  */
 import http from 'node:http';
+import type { Logger } from '@eiso/logging';
 import { closeServer, listen } from './listen';
 import { METRICS_PATH, metricsHandler, metricsTokenFromEnv, type Metrics } from './metrics';
 import { runHealthChecks } from './subgraph-host';
@@ -64,20 +65,43 @@ export async function startWorkerHealth(options: {
   };
 }
 
+/** A worker started in a process (its worker.ts) or in a test's: what it consumes, and how to stop it. */
+export interface RunningWorker {
+  /** What it consumes, for the start-up log line. */
+  url: string;
+  /** The health port's, when WORKER_HEALTH_PORT is set. */
+  healthPort?: number;
+  metrics: Metrics;
+  stop(): Promise<void>;
+}
+
 /**
  * Starts the health port when `WORKER_HEALTH_PORT` is set, with `/metrics` when given the
- * worker's metrics (behind METRICS_TOKEN when set); otherwise does nothing.
+ * worker's metrics (behind METRICS_TOKEN when set), and logs where it listens; otherwise does
+ * nothing.
  */
-export async function startWorkerHealthFromEnv(
-  name: string,
-  host: string,
-  checks: Record<string, () => Promise<boolean>>,
-  source: NodeJS.ProcessEnv = process.env,
-  metrics?: Metrics,
-): Promise<WorkerHealth | undefined> {
-  const port = workerHealthPort(source);
+export async function startWorkerHealthFromEnv(options: {
+  name: string;
+  host: string;
+  checks: Record<string, () => Promise<boolean>>;
+  env?: NodeJS.ProcessEnv;
+  metrics?: Metrics;
+  logger?: Logger;
+}): Promise<WorkerHealth | undefined> {
+  const env = options.env ?? process.env;
+  const port = workerHealthPort(env);
   if (port === undefined) return undefined;
-  return startWorkerHealth({ name, port, host, checks, metrics, metricsToken: metricsTokenFromEnv(source) });
+  const { name, host, checks, metrics } = options;
+  const health = await startWorkerHealth({
+    name,
+    port,
+    host,
+    checks,
+    metrics,
+    metricsToken: metricsTokenFromEnv(env),
+  });
+  options.logger?.info({ port: health.port }, 'health port: /live, /ready, /metrics');
+  return health;
 }
 
 /** Redis answers: connected (not reconnecting) and a PING comes back. */

@@ -8,21 +8,13 @@ import { databaseChecks } from '@eiso/db';
 import { UnitDirectory, syncUnitDirectory } from '@eiso/directory';
 import type { Logger } from '@eiso/logging';
 import { createRedisConnection, inJobTrace, startConsumer } from '@eiso/outbox';
-import { Metrics, redisCheck, startWorkerHealthFromEnv } from '@eiso/server';
+import { Metrics, redisCheck, startWorkerHealthFromEnv, type RunningWorker } from '@eiso/server';
 import type { AuditConfig } from './config';
 import { createAuditDataSource } from './db/database';
 import { LATE_DOSSIER_CONSUMER, recordLateDossier } from './jobs/late-dossiers';
 import { keepComplianceFresh } from './jobs/compliance';
 import { startAuditRelay } from './jobs/events';
 import { RANKINGS_QUEUE, startRankingJobs } from './jobs/rankings';
-
-export interface RunningWorker {
-  url: string;
-  /** The health port's, when WORKER_HEALTH_PORT is set. */
-  healthPort?: number;
-  metrics: Metrics;
-  stop(): Promise<void>;
-}
 
 export async function startAuditWorker(
   config: AuditConfig,
@@ -73,14 +65,14 @@ export async function startAuditWorker(
     logger,
     metrics,
   });
-  const health = await startWorkerHealthFromEnv(
-    'audit-worker',
-    config.HOST,
-    { ...databaseChecks(dataSource), redis: redisCheck(redis) },
+  const health = await startWorkerHealthFromEnv({
+    name: 'audit-worker',
+    host: config.HOST,
+    checks: { ...databaseChecks(dataSource), redis: redisCheck(redis) },
     env,
     metrics,
-  );
-  if (health) logger.info({ port: health.port }, 'health port: /live, /ready, /metrics');
+    logger,
+  });
   return {
     url: `queues ${config.QUEUE_PREFIX}:audit.dossier-events, ${config.QUEUE_PREFIX}:${RANKINGS_QUEUE}`,
     healthPort: health?.port,

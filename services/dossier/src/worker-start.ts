@@ -7,18 +7,10 @@ import { nationalCalendar } from '@eiso/calendar';
 import { databaseChecks } from '@eiso/db';
 import type { Logger } from '@eiso/logging';
 import { createRedisConnection } from '@eiso/outbox';
-import { Metrics, redisCheck, startWorkerHealthFromEnv } from '@eiso/server';
+import { Metrics, redisCheck, startWorkerHealthFromEnv, type RunningWorker } from '@eiso/server';
 import type { DossierConfig } from './config';
 import { createDossierDataSource } from './db/database';
 import { startDossierJobs } from './jobs/worker-jobs';
-
-export interface RunningWorker {
-  url: string;
-  /** The health port's, when WORKER_HEALTH_PORT is set. */
-  healthPort?: number;
-  metrics: Metrics;
-  stop(): Promise<void>;
-}
 
 export async function startDossierWorker(
   config: DossierConfig,
@@ -39,14 +31,14 @@ export async function startDossierWorker(
     eventsPerJob: config.OUTBOX_EVENTS_PER_JOB,
     metrics,
   });
-  const health = await startWorkerHealthFromEnv(
-    'dossier-worker',
-    config.HOST,
-    { ...databaseChecks(dataSource), redis: redisCheck(redis) },
+  const health = await startWorkerHealthFromEnv({
+    name: 'dossier-worker',
+    host: config.HOST,
+    checks: { ...databaseChecks(dataSource), redis: redisCheck(redis) },
     env,
     metrics,
-  );
-  if (health) logger.info({ port: health.port }, 'health port: /live, /ready, /metrics');
+    logger,
+  });
   return {
     url: `${config.REDIS_URL} (queues ${config.QUEUE_PREFIX}:*)`,
     healthPort: health?.port,

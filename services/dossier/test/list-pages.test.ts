@@ -8,17 +8,10 @@
  */
 import fc from 'fast-check';
 import type { DataSource } from 'typeorm';
-import {
-  createServiceDataSource,
-  createTestDatabase,
-  prepareServiceSchema,
-  type TestDatabase,
-} from '@eiso/db';
 import { addDays } from '@eiso/calendar';
-import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../src/db/database';
-import { dossierMigrations } from '../src/db/migrations';
 import { MonthPartitions } from '../src/db/partitions';
 import { DossierQueries, type DossierListQuery } from '../src/db/queries';
+import { migratedDossierDatabase, type TestDatabase } from './database';
 
 let database: TestDatabase;
 let db: DataSource;
@@ -61,18 +54,7 @@ function plan(): Omit<Seeded, 'id'>[] {
 }
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await prepareServiceSchema(database.url, DOSSIER_SCHEMA, DOSSIER_ROLE);
-  db = createServiceDataSource({
-    url: database.url,
-    schema: DOSSIER_SCHEMA,
-    role: DOSSIER_ROLE,
-    entities: [],
-    migrations: dossierMigrations,
-    poolSize: 2,
-  }).dataSource;
-  await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  ({ database, db } = await migratedDossierDatabase());
   const rows = plan();
   await new MonthPartitions(db).ensure(rows.map((r) => r.day));
   const inserted: { id: string }[] = await db.query(

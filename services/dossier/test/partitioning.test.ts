@@ -6,17 +6,11 @@
  * partition is refused until its month is made, and both migrations roll back and forward.
  */
 import type { DataSource } from 'typeorm';
-import {
-  createServiceDataSource,
-  createTestDatabase,
-  prepareServiceSchema,
-  type TestDatabase,
-} from '@eiso/db';
 import { dateInVietnam } from '@eiso/calendar';
-import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../src/db/database';
 import { dossierMigrations } from '../src/db/migrations';
 import { MonthPartitions, ensureDossierPartitions, monthStart } from '../src/db/partitions';
 import { DossierCommands, type NewDossier } from '../src/db/commands';
+import { dossierDataSource, freshDossierDatabase, type TestDatabase } from './database';
 
 let database: TestDatabase;
 let db: DataSource;
@@ -25,15 +19,7 @@ const twoMonthsAgo = `${monthStart(today, -2).slice(0, 8)}15`;
 const unit = '00000000-0000-4000-8000-000000000001';
 const procedure = '00000000-0000-4000-8000-000000000002';
 
-const open = (migrations: (typeof dossierMigrations)[number][]) =>
-  createServiceDataSource({
-    url: database.url,
-    schema: DOSSIER_SCHEMA,
-    role: DOSSIER_ROLE,
-    entities: [],
-    migrations,
-    poolSize: 2,
-  }).dataSource;
+const open = (migrations: typeof dossierMigrations) => dossierDataSource(database, migrations);
 
 /** A dossier row with what NOT NULL asks for, and two steps; returns its id. */
 async function insertDossier(
@@ -79,8 +65,7 @@ const ids: Record<string, string> = {};
 let migrationsAfterListOrder = 0;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await prepareServiceSchema(database.url, DOSSIER_SCHEMA, DOSSIER_ROLE);
+  database = await freshDossierDatabase();
   // The schema before the migration, holding dossiers of three months (one years back).
   const upTo = (name: string) =>
     dossierMigrations.slice(

@@ -5,16 +5,9 @@
  * no fee dossier at 0.
  */
 import type { DataSource } from 'typeorm';
-import {
-  createServiceDataSource,
-  createTestDatabase,
-  prepareServiceSchema,
-  type TestDatabase,
-} from '@eiso/db';
-import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../src/db/database';
-import { dossierMigrations } from '../src/db/migrations';
 import { MonthPartitions } from '../src/db/partitions';
 import { unitFigures } from '../src/db/queries';
+import { migratedDossierDatabase, type TestDatabase } from './database';
 
 let database: TestDatabase;
 let db: DataSource;
@@ -23,18 +16,7 @@ const B = '00000000-0000-4000-8000-0000000000b1';
 const P = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  await prepareServiceSchema(database.url, DOSSIER_SCHEMA, DOSSIER_ROLE);
-  db = createServiceDataSource({
-    url: database.url,
-    schema: DOSSIER_SCHEMA,
-    role: DOSSIER_ROLE,
-    entities: [],
-    migrations: dossierMigrations,
-    poolSize: 2,
-  }).dataSource;
-  await db.initialize();
-  await db.runMigrations({ transaction: 'each' });
+  ({ database, db } = await migratedDossierDatabase());
   // unit, procedure, receipt day, fee, paid online
   const rows: [string, string, string, string | null, boolean][] = [
     [A, P(1), '2026-03-02', '50.000 đồng', true],

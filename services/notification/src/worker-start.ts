@@ -9,7 +9,7 @@ import { keepOfficialDirectorySynced } from '@eiso/directory';
 import { databaseChecks } from '@eiso/db';
 import type { Logger } from '@eiso/logging';
 import { createRedisConnection, inJobTrace, startConsumer } from '@eiso/outbox';
-import { Metrics, redisCheck, startWorkerHealthFromEnv } from '@eiso/server';
+import { Metrics, redisCheck, startWorkerHealthFromEnv, type RunningWorker } from '@eiso/server';
 import { webhookOpeningKeys, type NotificationConfig } from './config';
 import { createNotificationDataSource } from './db/database';
 import {
@@ -21,14 +21,6 @@ import { startDeliveryJobs } from './jobs/delivery-jobs';
 import { startReminderJobs } from './jobs/reminders';
 import { fanOutWebhookEvents, fanOutWebhooks } from './jobs/webhooks';
 import { describeReseal, resealWebhookSecrets } from './jobs/reseal';
-
-export interface RunningWorker {
-  url: string;
-  /** The health port's, when WORKER_HEALTH_PORT is set. */
-  healthPort?: number;
-  metrics: Metrics;
-  stop(): Promise<void>;
-}
 
 export async function startNotificationWorker(
   config: NotificationConfig,
@@ -103,14 +95,14 @@ export async function startNotificationWorker(
     logger,
     metrics,
   });
-  const health = await startWorkerHealthFromEnv(
-    'notification-worker',
-    config.HOST,
-    { ...databaseChecks(dataSource), redis: redisCheck(redis) },
+  const health = await startWorkerHealthFromEnv({
+    name: 'notification-worker',
+    host: config.HOST,
+    checks: { ...databaseChecks(dataSource), redis: redisCheck(redis) },
     env,
     metrics,
-  );
-  if (health) logger.info({ port: health.port }, 'health port: /live, /ready, /metrics');
+    logger,
+  });
   return {
     url: `queue ${config.QUEUE_PREFIX}:notification.dossier-events`,
     healthPort: health?.port,
