@@ -101,6 +101,7 @@ export async function start(say: Say): Promise<void> {
     say(
       `  explorer  http://localhost:${GATEWAY_PORT}/graphql in a browser (GraphiQL, the contract's operations)`,
     );
+    say(`  dashboard http://localhost:${GATEWAY_PORT}/dashboard/ (sign in: pnpm -s eiso token viewer.BKHCN)`);
     say(`  queues    http://localhost:${GATEWAY_PORT}/admin/queues (sign in: pnpm -s eiso token admin)`);
     for (const s of SERVICES)
       say(`  ${s.name.padEnd(9)} http://localhost:${servicePort(s)}/graphql   (signed requests only)`);
