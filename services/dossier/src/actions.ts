@@ -67,7 +67,7 @@ export async function receiveDossier(
       receivedDay: dateInVietnam(now),
       dueAt: plan.dueAt,
       applicant,
-      pinHash: hashPin(pin),
+      pinHash: await hashPin(pin),
       idempotencyKey: key,
       feeDue: procedure.fee,
       paidOnline: input.paidOnline ?? false,

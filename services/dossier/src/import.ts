@@ -186,7 +186,7 @@ async function write(ctx: DossierContext, planned: Planned[]): Promise<DossierRo
           p.item.applicant.idNumber.trim(),
           p.item.applicant.phone ?? null,
           p.item.applicant.email ?? null,
-          hashPin(newTrackingPin()),
+          await hashPin(newTrackingPin()),
           p.item.externalId,
           p.item.channel === 'ONLINE',
           claim.id,

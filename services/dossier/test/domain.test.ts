@@ -4,7 +4,9 @@ import {
   closedTimeliness,
   DOSSIER_STATUSES,
   dossierCode,
+  checkPin,
   hashPin,
+  hashPinSync,
   isAllowed,
   nationalChannelCode,
   nationalStatusCode,
@@ -99,17 +101,20 @@ describe('codes and PINs', () => {
     );
   });
 
-  it('PINs are six digits, stored only as a salted hash that verifies them', () => {
+  it('PINs are six digits, stored only as a salted hash that verifies them', async () => {
     const pin = newTrackingPin();
     expect(pin).toMatch(/^\d{6}$/);
-    const stored = hashPin(pin);
+    const stored = await hashPin(pin);
     expect(stored).not.toContain(pin);
-    expect(hashPin(pin)).not.toBe(stored);
-    expect(verifyPin(pin, stored)).toBe(true);
+    expect(await hashPin(pin)).not.toBe(stored);
+    expect(await verifyPin(pin, stored)).toBe(true);
+    expect(await verifyPin(pin, hashPinSync(pin))).toBe(true);
     const other = String((Number(pin) + 1) % 1_000_000).padStart(6, '0');
-    expect(verifyPin(other, stored)).toBe(false);
-    expect(verifyPin('12345', stored)).toBe(false);
-    expect(verifyPin(pin, 'garbage')).toBe(false);
+    expect(await verifyPin(other, stored)).toBe(false);
+    expect(await verifyPin('12345', stored)).toBe(false);
+    expect(await verifyPin(pin, 'garbage')).toBe(false);
+    expect(await checkPin(pin, null)).toBe(false);
+    expect(await checkPin(pin, { pinHash: stored })).toBe(true);
   });
 });
 

@@ -28,7 +28,7 @@ export class PinLock {
    * the code is locked or once this attempt is one too many; records a wrong PIN; clears the count
    * on a right one.
    */
-  async guard(code: string, now: Date, check: () => boolean): Promise<boolean> {
+  async guard(code: string, now: Date, check: () => Promise<boolean>): Promise<boolean> {
     const { maxFailures, lockMs } = this.options;
     const stale = new Date(now.getTime() - lockMs);
     const [reserved] = (await this.db.query(
@@ -45,7 +45,7 @@ export class PinLock {
     )) as { failures: number; lockedUntil: Date | null }[];
     if (reserved.lockedUntil && reserved.lockedUntil > now) throw locked(reserved.lockedUntil, now);
     if (reserved.failures > maxFailures) throw locked(await this.lock(code, now), now);
-    if (check()) {
+    if (await check()) {
       await this.db.query(`DELETE FROM pin_attempt WHERE code = $1`, [code]);
       return true;
     }

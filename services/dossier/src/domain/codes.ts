@@ -5,7 +5,8 @@
  * date in Vietnam and the sequence of that unit's receipts that day, at least four digits. The PIN
  * is six random digits, shown once on the receipt and kept only as a salted scrypt hash.
  */
-import { randomBytes, randomInt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes, randomInt, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
+import { promisify } from 'node:util';
 import { dateInVietnam } from '@eiso/calendar';
 
 export function dossierCode(unitCode: string, receivedAt: Date, sequence: number): string {
@@ -35,26 +36,47 @@ export function newTrackingPin(): string {
 
 const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
 
+/**
+ * scrypt on libuv's thread pool. One hash is ~50 ms of CPU (the point: six digits are few); run
+ * synchronously it stalled the dossier subgraph's event loop for every receipt and every public
+ * look-up, and every other request waited behind it.
+ */
+const scryptOnPool = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: typeof SCRYPT,
+) => Promise<Buffer>;
+
 /** `scrypt$<salt>$<hash>`: six digits are few, so a slow, salted hash, never the PIN itself. */
-export function hashPin(pin: string): string {
+export async function hashPin(pin: string): Promise<string> {
   const salt = randomBytes(16);
-  const hash = scryptSync(pin, salt, 32, SCRYPT);
+  return pinHashText(salt, await scryptOnPool(pin, salt, 32, SCRYPT));
+}
+
+/** hashPin, blocking: for the seed and the generator, which hash one demo PIN for all their dossiers. */
+export function hashPinSync(pin: string): string {
+  const salt = randomBytes(16);
+  return pinHashText(salt, scryptSync(pin, salt, 32, SCRYPT));
+}
+
+function pinHashText(salt: Buffer, hash: Buffer): string {
   return `scrypt$${salt.toString('base64url')}$${hash.toString('base64url')}`;
 }
 
 /** A hash no PIN matches: an unknown code costs the same scrypt as a wrong PIN, so timing tells nothing. */
-const NO_DOSSIER_HASH = hashPin('000000').replace(/\$[^$]*$/, '$' + Buffer.alloc(32).toString('base64url'));
+const NO_DOSSIER_HASH = pinHashText(randomBytes(16), Buffer.alloc(32));
 
 /** The PIN check of the public look-ups: false for an unknown code, after the same work as a wrong PIN. */
-export function checkPin(pin: string, dossier: { pinHash: string } | null): boolean {
-  const right = verifyPin(pin, dossier?.pinHash ?? NO_DOSSIER_HASH);
+export async function checkPin(pin: string, dossier: { pinHash: string } | null): Promise<boolean> {
+  const right = await verifyPin(pin, dossier?.pinHash ?? NO_DOSSIER_HASH);
   return right && dossier !== null;
 }
 
-export function verifyPin(pin: string, stored: string): boolean {
+export async function verifyPin(pin: string, stored: string): Promise<boolean> {
   const [scheme, salt, hash] = stored.split('$');
   if (scheme !== 'scrypt' || !salt || !hash || !/^\d{6}$/.test(pin)) return false;
   const expected = Buffer.from(hash, 'base64url');
-  const actual = scryptSync(pin, Buffer.from(salt, 'base64url'), expected.length, SCRYPT);
+  const actual = await scryptOnPool(pin, Buffer.from(salt, 'base64url'), expected.length, SCRYPT);
   return timingSafeEqual(expected, actual);
 }

@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import { quoteIdent } from '@eiso/db';
 import type { DirectoryUnit } from '@eiso/directory';
-import { hashPin } from '../domain/codes';
+import { hashPinSync } from '../domain/codes';
 import { DOSSIER_ROLE, DOSSIER_SCHEMA } from '../db/database';
 import { ensureDossierPartitions } from '../db/partitions';
 import { seedProcedures } from '../seed';
@@ -99,7 +99,7 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
       window,
       count: options.dossiers,
       seed: options.seed,
-      pinHash: hashPin(DEMO_PIN),
+      pinHash: hashPinSync(DEMO_PIN),
     };
     const plan = new NationalYearPlan(input, planCalendar(input));
     // The workers make their own copy of the plan while the tables are emptied.

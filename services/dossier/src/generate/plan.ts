@@ -19,7 +19,7 @@
 import { addDays, dateInVietnam } from '@eiso/calendar';
 import { seededRandom, type Random } from '@eiso/demo';
 import type { DirectoryUnit } from '@eiso/directory';
-import { hashPin } from '../domain/codes';
+import { hashPinSync } from '../domain/codes';
 import type { ProcessVersion } from '../domain/receipt';
 import { daysAllowed } from '../domain/receipt';
 import { DEMO_PIN } from '../seed/write';
@@ -310,7 +310,7 @@ export class NationalYearPlan {
       for (let g1 = 0; g1 < GIVEN.length; g1++)
         for (let g2 = 0; g2 < GIVEN.length; g2++)
           this.names.push(utf8(g1 === g2 ? '' : `${family} ${GIVEN[g1]} ${GIVEN[g2]}`));
-    this.pinHash = utf8(input.pinHash ?? hashPin(DEMO_PIN));
+    this.pinHash = utf8(input.pinHash ?? hashPinSync(DEMO_PIN));
     let maxSteps = 1;
     for (const p of procedures) for (const v of p.versions) maxSteps = Math.max(maxSteps, v.steps.length);
     this.life = new Life(maxSteps);

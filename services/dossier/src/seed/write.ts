@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DataSource, EntityManager } from 'typeorm';
 import { dateInVietnam } from '@eiso/calendar';
-import { dossierCode, hashPin } from '../domain/codes';
+import { dossierCode, hashPinSync } from '../domain/codes';
 import { closedTimeliness } from '../domain/timeliness';
 import { MonthPartitions } from '../db/partitions';
 import type { SeedDossier } from './plan';
@@ -25,7 +25,7 @@ export async function writeDemoDossiers(
   calendar: { workingHoursBetween(a: Date, b: Date): number },
   progress: (message: string) => void = () => undefined,
 ): Promise<number> {
-  const pinHash = hashPin(DEMO_PIN);
+  const pinHash = hashPinSync(DEMO_PIN);
   const sorted = [...dossiers].sort((a, b) => a.receivedAt.getTime() - b.receivedAt.getTime());
   const sequences = new Map<string, number>();
   const rows = sorted.map((d) => {
