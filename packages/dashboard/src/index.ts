@@ -11,7 +11,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, stop, type Plugin } from 'esbuild';
 import { operation } from '@eiso/contract';
 
 /** The contract operations the dashboard sends — and the only ones. */
@@ -73,6 +73,9 @@ export async function buildDashboard(options: { minify?: boolean } = {}): Promis
     plugins: [excelBrowserBuild],
     logLevel: 'silent',
   });
+  // esbuild keeps its service process (~16–50 MiB) for the next build; the gateway builds once.
+  // A later build in this process starts a new one.
+  await stop();
   const files: DashboardFiles = new Map();
   for (const output of result.outputFiles) {
     files.set(`assets/${path.basename(output.path)}`, file(Buffer.from(output.contents), output.path));
