@@ -116,7 +116,7 @@ export async function generateNationalYear(options: GenerateOptions): Promise<Ge
       `TRUNCATE dossier_step, dossier_pause, dossier_apology, deadline_notice, dossier_external_id, dossier_idempotency_key,
          dossier, dossier_sequence, daily_stats, outbox, pin_attempt`,
     );
-    // Every month of the window has its partition (the DEFAULT one is a safety net, not a home).
+    // Every month of the window has its partition (there is no DEFAULT one: a row without its month is refused).
     await ensureDossierPartitions(admin, window.from, window.to);
     dropped = await dropIndexes(admin, TABLES, options.keepIndexes ?? false);
     const partitions = {
