@@ -202,15 +202,19 @@ function redact(url: string): string {
  * V8 heap caps per process, in MiB: the old space, and each of the young generation's two
  * semi-spaces. Uncapped, V8 let each heap grow to 140-180 MB before collecting (on a 24 GB
  * machine) while what stays live after a full collection is 30-50 MB (measured with --trace-gc
- * under the page benchmark's load, December 2026): the caps are about three times that, and the
- * smaller young generation (default 16 MB a semi-space) costs some more, cheap, scavenges.
- * EISO_HEAP_LIMITS=off runs without them.
+ * under the page benchmark's load, December 2026): the caps are about three times that. The young
+ * generation is not cheap to shrink: at 4 MB a semi-space org and catalog spent 28 % of their CPU
+ * in the collector under the page load (profiles of 3 December). Semi-spaces of 16 MB for all
+ * four processes on the page's path cut the CPU of a page by ~15 % (48 → 40 ms); 16 MB for the
+ * gateway and dossier and 8 MB for org and catalog keep most of that (41.9 pages/s at 50
+ * connections against 39.8) with the ten processes at 1,435 MiB under the load. The processes off
+ * that path keep 4 MB. EISO_HEAP_LIMITS=off runs without caps (~33–38 ms a page, ~2 GB together).
  */
 const HEAP_LIMITS: Record<string, { old: number; semi: number }> = {
-  gateway: { old: 192, semi: 8 },
-  dossier: { old: 192, semi: 8 },
-  org: { old: 128, semi: 4 },
-  catalog: { old: 128, semi: 4 },
+  gateway: { old: 192, semi: 16 },
+  dossier: { old: 192, semi: 16 },
+  org: { old: 128, semi: 8 },
+  catalog: { old: 128, semi: 8 },
   audit: { old: 128, semi: 4 },
   notification: { old: 128, semi: 4 },
   worker: { old: 128, semi: 4 },
