@@ -205,13 +205,15 @@ function redact(url: string): string {
  * under the page benchmark's load, December 2026): the caps are about three times that. The young
  * generation is not cheap to shrink: at 4 MB a semi-space org and catalog spent 28 % of their CPU
  * in the collector under the page load (profiles of 3 December). Semi-spaces of 16 MB for all
- * four processes on the page's path cut the CPU of a page by ~15 % (48 → 40 ms); 16 MB for the
- * gateway and dossier and 8 MB for org and catalog keep most of that (41.9 pages/s at 50
- * connections against 39.8) with the ten processes at 1,435 MiB under the load. The processes off
- * that path keep 4 MB. EISO_HEAP_LIMITS=off runs without caps (~33–38 ms a page, ~2 GB together).
+ * four processes on the page's path cut the CPU of a page by ~15 % (48 → 40 ms), but cost memory
+ * the 1.5 GB budget of the ten processes barely has (1,533 MiB on a fresh demo start, the
+ * supervisor still holding its seeding). So the young generation grows where the collector cost
+ * most: 16 MB for dossier, 8 MB for org and catalog (28 % of their CPU collecting at 4 MB) and for
+ * the gateway (13 % at 8 MB); the processes off the page's path keep 4 MB. EISO_HEAP_LIMITS=off
+ * runs without caps (~33–38 ms a page, ~2 GB together).
  */
 const HEAP_LIMITS: Record<string, { old: number; semi: number }> = {
-  gateway: { old: 192, semi: 16 },
+  gateway: { old: 192, semi: 8 },
   dossier: { old: 192, semi: 16 },
   org: { old: 128, semi: 8 },
   catalog: { old: 128, semi: 8 },
