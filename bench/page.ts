@@ -43,6 +43,7 @@ import {
   machine,
   packageVersion,
   postgresVersion,
+  cpuPerRequest,
   printMemory,
   sampleMemory,
   rowContext,
@@ -271,13 +272,29 @@ async function main(): Promise<void> {
     for (const connections of CONNECTIONS) {
       for (const target of active) {
         await cannon(target, connections, WARMUP_S);
-        const result = figures(await cannon(target, connections, DURATION_S));
+        let raw: autocannon.Result | undefined;
+        // Through our gateway, also where each page's CPU goes (gateway, subgraphs, PostgreSQL).
+        const cpu =
+          target.name === 'apollo-gateway'
+            ? await cpuPerRequest(processes, async () => {
+                raw = await cannon(target, connections, DURATION_S);
+                return raw.requests.total;
+              })
+            : undefined;
+        const result = figures(raw ?? (await cannon(target, connections, DURATION_S)));
         // Drain: one more request answers only once the server has worked off the run's backlog.
         await check(target).catch(() => undefined);
-        runs.push({ target: target.name, connections, ...result });
+        runs.push({ target: target.name, connections, ...result, ...(cpu ? { cpuMsPerPage: cpu } : {}) });
         console.error(
           `${target.name.padEnd(15)} ${String(connections).padStart(3)} connections: ${result.requestsPerSecond} req/s, p50 ${result.ms.p50} ms, p95 ${result.ms.p95} ms, p99 ${result.ms.p99} ms${result.non2xx ? `, ${result.non2xx} non-2xx` : ''}${result.errors ? `, ${result.errors} errors` : ''}${result.timeouts ? `, ${result.timeouts} timeouts` : ''}`,
         );
+        if (cpu)
+          console.error(
+            `  CPU a page: ${cpu.totalMs} ms (${Object.entries(cpu.msPerRequest)
+              .filter(([, ms]) => ms >= 0.05)
+              .map(([name, ms]) => `${name} ${ms}`)
+              .join(', ')})`,
+          );
         if (result.non2xx > 0)
           console.error(
             target.name === 'direct-dossier'

@@ -266,6 +266,56 @@ export function memoryOf(pid: number): { rssMiB: number; hwmMiB: number } | unde
   }
 }
 
+/** CPU seconds (user + system) a process has used so far; undefined once it is gone. */
+export function cpuSecondsOf(pid: number): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    // utime and stime, in clock ticks (USER_HZ: 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Every process of the PostgreSQL server (all its databases: run on a quiet server). */
+function postgresPids(): number[] {
+  return readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .map(Number)
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/comm`, 'utf8').trim() === 'postgres';
+      } catch {
+        return false;
+      }
+    });
+}
+
+/**
+ * The CPU each of the system's processes, and PostgreSQL, spends per request while `run` sends
+ * requests (it returns how many were answered): where a request's cost goes across the processes,
+ * which the latency alone does not say.
+ */
+export async function cpuPerRequest(
+  processes: EisoProcess[],
+  run: () => Promise<number>,
+): Promise<{ msPerRequest: Record<string, number>; totalMs: number }> {
+  const postgresCpu = () => postgresPids().reduce((sum, pid) => sum + (cpuSecondsOf(pid) ?? 0), 0);
+  const before = processes.map((p) => cpuSecondsOf(p.pid));
+  const postgresBefore = postgresCpu();
+  const requests = await run();
+  const msPerRequest: Record<string, number> = {};
+  processes.forEach((p, i) => {
+    const now = cpuSecondsOf(p.pid);
+    if (now !== undefined && before[i] !== undefined && requests > 0)
+      msPerRequest[p.name] = Math.round(((now - before[i]!) / requests) * 1e5) / 100;
+  });
+  if (requests > 0)
+    msPerRequest.postgresql = Math.round(((postgresCpu() - postgresBefore) / requests) * 1e5) / 100;
+  const totalMs = Math.round(Object.values(msPerRequest).reduce((a, b) => a + b, 0) * 100) / 100;
+  return { msPerRequest, totalMs };
+}
+
 /**
  * What `eiso start` runs (issue 9, #8: "all processes together ≤ 1.5 GB"): the supervisor, the
  * five subgraphs, the gateway and the three workers. A benchmark's memory figures say which of
