@@ -285,6 +285,23 @@ describe('infra/k8s', () => {
     }
   });
 
+  it('gives each process the heap caps `eiso start` gives it (packages/cli/src/start.ts, measured there)', () => {
+    const start = read('packages', 'cli', 'src', 'start.ts');
+    const table = /const HEAP_LIMITS[^=]*= \{([^}]*(?:\}[^}]*)*?)\n\};/.exec(start)![1];
+    const limits = Object.fromEntries(
+      [...table.matchAll(/(\w+): \{ old: (\d+), semi: (\d+) \}/g)].map(([, name, old, semi]) => [
+        name,
+        `--max-old-space-size=${old} --max-semi-space-size=${semi}`,
+      ]),
+    );
+    expect(Object.keys(limits).length).toBeGreaterThanOrEqual(7);
+    for (const deployment of deployments) {
+      const name: string = deployment.metadata.name;
+      const expected = limits[name] ?? (isWorker(deployment) ? limits.worker : undefined);
+      expect([name, envOf(containerOf(deployment)).NODE_OPTIONS?.value]).toEqual([name, expected]);
+    }
+  });
+
   it("waits for the drain: the grace period outlasts preStop and the process's own drain limit", () => {
     const drain =
       Number(
