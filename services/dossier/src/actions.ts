@@ -88,65 +88,64 @@ export async function completeStep(
   ctx: DossierContext,
   input: { dossierId: string; expectedVersion: number; note?: string | null; nextAssigneeId?: string | null },
 ): Promise<DossierRow> {
-  const caller = await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER', 'LEADER']);
+  const { caller, dossier: target } = await authorize(ctx, input.dossierId, [
+    'RECEIVER',
+    'HANDLER',
+    'LEADER',
+  ]);
   if (input.nextAssigneeId && !UUID.test(input.nextAssigneeId))
     throw errors.badInput('nextAssigneeId is not an official id', 'nextAssigneeId');
   const note = optionalText(input.note, 'note', 2000);
   // Read before the transaction: a read on another pooled connection while holding the dossier's
   // lock would deadlock the pool when as many completions run at once as it has connections.
   const assignee = input.nextAssigneeId ? await ctx.officials.byId(input.nextAssigneeId) : null;
-  return ctx.commands.act(
-    input.dossierId,
-    input.expectedVersion,
-    'completeStep',
-    async (m, dossier, steps) => {
-      const current = steps.find((s) => s.order === dossier.currentStep);
-      if (!current) throw errors.invalidTransition('The dossier has no step in progress');
-      if (!caller.roles.includes(current.role as Role) && !caller.roles.includes('SYSTEM_ADMIN')) {
-        throw errors.forbidden(`Step ${current.order} (${current.name}) is done by a ${current.role}`);
-      }
-      const now = ctx.now();
-      await m.query(
-        `UPDATE dossier_step SET completed_at = $3, completed_by = $4, note = $5, assignee_id = coalesce(assignee_id, $4)
+  return ctx.commands.act(target, input.expectedVersion, 'completeStep', async (m, dossier, steps) => {
+    const current = steps.find((s) => s.order === dossier.currentStep);
+    if (!current) throw errors.invalidTransition('The dossier has no step in progress');
+    if (!caller.roles.includes(current.role as Role) && !caller.roles.includes('SYSTEM_ADMIN')) {
+      throw errors.forbidden(`Step ${current.order} (${current.name}) is done by a ${current.role}`);
+    }
+    const now = ctx.now();
+    await m.query(
+      `UPDATE dossier_step SET completed_at = $3, completed_by = $4, note = $5, assignee_id = coalesce(assignee_id, $4)
        WHERE dossier_id = $1 AND step_order = $2`,
-        [dossier.id, current.order, now, caller.officialId, note],
-      );
-      const status = afterCompletingStep(current.order, steps.length);
-      if (status === 'RESULT_READY') {
-        await finish(m, ctx, dossier, now);
-        return dossierEvent(
-          'dossier.step_completed',
-          { ...dossier, status },
-          {
-            step: current.order,
-            resultReady: true,
-            timeliness: closedTimeliness(now, dossier.appointmentDueAt, dossier.supplementRequests),
-          },
-        );
-      }
-      const next = steps.find((s) => s.order === current.order + 1)!;
-      if (input.nextAssigneeId) requireAssignable(assignee, dossier.unitPath, next.role);
-      await m.query(
-        `UPDATE dossier_step SET started_at = $3, due_at = $4, assignee_id = $5 WHERE dossier_id = $1 AND step_order = $2`,
-        [
-          dossier.id,
-          next.order,
-          now,
-          stepDueAt(ctx.calendar, now, next.durationHours),
-          input.nextAssigneeId ?? null,
-        ],
-      );
-      await m.query(`UPDATE dossier SET status = 'IN_PROGRESS', current_step = $2 WHERE id = $1`, [
-        dossier.id,
-        next.order,
-      ]);
+      [dossier.id, current.order, now, caller.officialId, note],
+    );
+    const status = afterCompletingStep(current.order, steps.length);
+    if (status === 'RESULT_READY') {
+      await finish(m, ctx, dossier, now);
       return dossierEvent(
         'dossier.step_completed',
-        { ...dossier, status: 'IN_PROGRESS' },
-        { step: current.order, nextStep: next.order, assigneeId: input.nextAssigneeId ?? null },
+        { ...dossier, status },
+        {
+          step: current.order,
+          resultReady: true,
+          timeliness: closedTimeliness(now, dossier.appointmentDueAt, dossier.supplementRequests),
+        },
       );
-    },
-  );
+    }
+    const next = steps.find((s) => s.order === current.order + 1)!;
+    if (input.nextAssigneeId) requireAssignable(assignee, dossier.unitPath, next.role);
+    await m.query(
+      `UPDATE dossier_step SET started_at = $3, due_at = $4, assignee_id = $5 WHERE dossier_id = $1 AND step_order = $2`,
+      [
+        dossier.id,
+        next.order,
+        now,
+        stepDueAt(ctx.calendar, now, next.durationHours),
+        input.nextAssigneeId ?? null,
+      ],
+    );
+    await m.query(`UPDATE dossier SET status = 'IN_PROGRESS', current_step = $2 WHERE id = $1`, [
+      dossier.id,
+      next.order,
+    ]);
+    return dossierEvent(
+      'dossier.step_completed',
+      { ...dossier, status: 'IN_PROGRESS' },
+      { step: current.order, nextStep: next.order, assigneeId: input.nextAssigneeId ?? null },
+    );
+  });
 }
 
 /** Processing ends: the result is ready; the rollup counts it resolved, with its timeliness. */
@@ -174,9 +173,9 @@ export async function requestSupplement(
   ctx: DossierContext,
   input: { dossierId: string; expectedVersion: number; reason: string },
 ) {
-  const caller = await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER']);
+  const { caller, dossier: target } = await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER']);
   const reason = requiredText(input.reason, 'reason', 2000);
-  return ctx.commands.act(input.dossierId, input.expectedVersion, 'requestSupplement', async (m, dossier) => {
+  return ctx.commands.act(target, input.expectedVersion, 'requestSupplement', async (m, dossier) => {
     const now = ctx.now();
     await m.query(
       `INSERT INTO dossier_pause (dossier_id, seq, reason, started_at)
@@ -200,12 +199,11 @@ export async function resumeDossier(
   ctx: DossierContext,
   input: { dossierId: string; expectedVersion: number },
 ) {
-  await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER']);
+  const { dossier: target } = await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER']);
   // A dossier's procedure and unit never change: read them before the transaction (see completeStep).
-  const known = (await ctx.loaders.dossierById.load(input.dossierId))!;
-  const procedure = (await ctx.queries.procedureById(known.procedureId))!;
-  const { targets } = await ctx.queries.receiptInputs(procedure.id, pathPrefixes(known.unitPath));
-  return ctx.commands.act(input.dossierId, input.expectedVersion, 'resume', async (m, dossier, steps) => {
+  const procedure = (await ctx.queries.procedureById(target.procedureId))!;
+  const { targets } = await ctx.queries.receiptInputs(procedure.id, pathPrefixes(target.unitPath));
+  return ctx.commands.act(target, input.expectedVersion, 'resume', async (m, dossier, steps) => {
     const now = ctx.now();
     const dueAt = ctx.calendar.procedureDeadline(
       now,
@@ -236,10 +234,14 @@ export async function issueApology(
   ctx: DossierContext,
   input: { dossierId: string; expectedVersion: number; reason: string; newDueAt: Date | string },
 ) {
-  const caller = await authorize(ctx, input.dossierId, ['RECEIVER', 'HANDLER', 'LEADER']);
+  const { caller, dossier: target } = await authorize(ctx, input.dossierId, [
+    'RECEIVER',
+    'HANDLER',
+    'LEADER',
+  ]);
   const reason = requiredText(input.reason, 'reason', 2000);
   const newDueAt = new Date(input.newDueAt);
-  return ctx.commands.act(input.dossierId, input.expectedVersion, 'issueApology', async (m, dossier) => {
+  return ctx.commands.act(target, input.expectedVersion, 'issueApology', async (m, dossier) => {
     const [given] = await m.query(`SELECT 1 FROM dossier_apology WHERE dossier_id = $1`, [dossier.id]);
     if (given) throw errors.invalidTransition('An apology with a new date is given once per dossier');
     const now = ctx.now();
@@ -260,14 +262,14 @@ export async function endDossier(
   action: 'reject' | 'withdraw',
   input: { dossierId: string; expectedVersion: number; reason: string },
 ) {
-  await authorize(
+  const { dossier: target } = await authorize(
     ctx,
     input.dossierId,
     action === 'reject' ? ['RECEIVER', 'HANDLER', 'LEADER'] : ['RECEIVER'],
   );
   const reason = requiredText(input.reason, 'reason', 2000);
   const status = action === 'reject' ? 'REJECTED' : 'WITHDRAWN';
-  return ctx.commands.act(input.dossierId, input.expectedVersion, action, async (m, dossier) => {
+  return ctx.commands.act(target, input.expectedVersion, action, async (m, dossier) => {
     const now = ctx.now();
     await m.query(`UPDATE dossier_pause SET ended_at = $2 WHERE dossier_id = $1 AND ended_at IS NULL`, [
       dossier.id,
@@ -290,8 +292,8 @@ export async function returnResult(
   ctx: DossierContext,
   input: { dossierId: string; expectedVersion: number; electronicResult?: boolean | null },
 ) {
-  await authorize(ctx, input.dossierId, ['RECEIVER']);
-  return ctx.commands.act(input.dossierId, input.expectedVersion, 'returnResult', async (m, dossier) => {
+  const { dossier: target } = await authorize(ctx, input.dossierId, ['RECEIVER']);
+  return ctx.commands.act(target, input.expectedVersion, 'returnResult', async (m, dossier) => {
     await m.query(
       `UPDATE dossier SET status = 'RETURNED', returned_at = $2, electronic_result = $3 WHERE id = $1`,
       [dossier.id, ctx.now(), input.electronicResult ?? false],
@@ -323,7 +325,7 @@ export async function recordFeedback(
   if (!Number.isInteger(input.rating) || input.rating < 1 || input.rating > 5)
     throw errors.badInput('rating is 1 to 5', 'rating');
   const comment = optionalText(input.comment, 'comment', 2000);
-  return ctx.commands.act(dossier.id, dossier.version, 'recordFeedback', async (m, locked) => {
+  return ctx.commands.act(dossier, dossier.version, 'recordFeedback', async (m, locked) => {
     if (locked.feedbackRating !== null) throw errors.invalidTransition('Feedback is given once per dossier');
     const now = ctx.now();
     await m.query(
@@ -342,14 +344,18 @@ export async function recordFeedback(
  * The caller must be an official with one of `roles` over the dossier's unit. A dossier outside the
  * caller's scope is NOT_FOUND, as one that does not exist: its existence does not leak.
  */
-async function authorize(ctx: DossierContext, dossierId: string, roles: Role[]): Promise<OfficialCaller> {
+async function authorize(
+  ctx: DossierContext,
+  dossierId: string,
+  roles: Role[],
+): Promise<{ caller: OfficialCaller; dossier: DossierRow }> {
   const caller = requireOfficial(ctx.caller);
   const dossier = await ctx.loaders.dossierById.load(dossierId);
   if (!dossier || !canActOrRead(caller, dossier.unitPath))
     throw errors.notFound(`No dossier with id "${dossierId.slice(0, 64)}"`);
   if (!canAct(caller, dossier.unitPath, roles))
     throw errors.forbidden(`This action needs one of ${roles.join(', ')} for the dossier's unit`);
-  return caller;
+  return { caller, dossier };
 }
 
 function canActOrRead(caller: OfficialCaller, unitPath: string): boolean {

@@ -136,15 +136,18 @@ export class DossierCommands {
    * error to refuse) and returns the event to write; the version goes up by one.
    */
   act(
-    dossierId: string,
+    target: { id: string; receivedDay: string },
     expectedVersion: number,
     action: DossierAction,
     apply: (m: EntityManager, dossier: DossierRow, steps: StepRow[]) => Promise<NewEvent | null>,
   ): Promise<DossierRow> {
+    const dossierId = target.id;
     return this.db.transaction(async (m) => {
+      // The receipt day (the partition key, which never changes) lets the lock plan one month's
+      // table instead of every month's: ~0.8 ms of planning a transition with 16 months.
       const [dossier] = (await m.query(
-        `SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.id = $1 FOR UPDATE`,
-        [dossierId],
+        `SELECT ${DOSSIER_COLUMNS} FROM dossier d WHERE d.id = $1 AND d.received_day = $2 FOR UPDATE`,
+        [dossierId, target.receivedDay],
       )) as DossierRow[];
       if (!dossier) throw errors.notFound(`No dossier with id "${dossierId.slice(0, 64)}"`);
       const problem = transitionProblem(action, dossier, expectedVersion);
