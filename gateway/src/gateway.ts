@@ -257,11 +257,12 @@ function accessLogPlugin(logger: Logger): ApolloServerPlugin<GatewayContext> {
     async requestDidStart({ contextValue, request }) {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ errors }) {
+        // operationName: the one the document names once resolved, when the client sent none.
+        async willSendResponse({ errors, operationName }) {
           logger.info(
             {
               requestId: contextValue.requestId,
-              operation: request.operationName ?? null,
+              operation: operationName ?? request.operationName ?? null,
               caller: contextValue.caller?.kind === 'official' ? contextValue.caller.username : 'anonymous',
               ms: Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10,
               errors: errors?.length ?? 0,

@@ -140,9 +140,9 @@ describe('trace ids', () => {
     expect(response.headers.get('x-trace-id')).toBe(TRACE);
     expect(response.headers.get('x-request-id')).toBeTruthy();
 
-    // The gateway's access line (its `operation` is the client's operationName, not sent here).
+    // The gateway's access line: no operationName was sent, so it names the document's operation.
     const gatewayLine = logs.gateway.lines.find((l) => l.msg === 'operation' && l.trace_id === TRACE);
-    expect(gatewayLine).toBeDefined();
+    expect(gatewayLine).toMatchObject({ operation: 'ReceiveDossier' });
     expect(gatewayLine!.span_id).toMatch(/^[0-9a-f]{16}$/);
     expect(gatewayLine!.span_id).not.toBe(CLIENT_SPAN);
     // The dossier subgraph's line for its part of the operation: same trace, a span of its own,

@@ -270,10 +270,14 @@ function requestLogPlugin(): ApolloServerPlugin<RequestScope> {
     async requestDidStart({ contextValue, request }) {
       const started = process.hrtime.bigint();
       return {
-        async willSendResponse({ errors }) {
+        async willSendResponse({ errors, operationName }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           contextValue.logger?.debug(
-            { operation: request.operationName, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 },
+            {
+              operation: operationName ?? request.operationName ?? null,
+              ms: Math.round(ms * 10) / 10,
+              errors: errors?.length ?? 0,
+            },
             'operation',
           );
         },
