@@ -108,8 +108,8 @@ export async function completeStep(
     const now = ctx.now();
     await m.query(
       `UPDATE dossier_step SET completed_at = $3, completed_by = $4, note = $5, assignee_id = coalesce(assignee_id, $4)
-       WHERE dossier_id = $1 AND step_order = $2`,
-      [dossier.id, current.order, now, caller.officialId, note],
+       WHERE dossier_id = $1 AND received_day = $6 AND step_order = $2`,
+      [dossier.id, current.order, now, caller.officialId, note, dossier.receivedDay],
     );
     const status = afterCompletingStep(current.order, steps.length);
     if (status === 'RESULT_READY') {
@@ -127,19 +127,20 @@ export async function completeStep(
     const next = steps.find((s) => s.order === current.order + 1)!;
     if (input.nextAssigneeId) requireAssignable(assignee, dossier.unitPath, next.role);
     await m.query(
-      `UPDATE dossier_step SET started_at = $3, due_at = $4, assignee_id = $5 WHERE dossier_id = $1 AND step_order = $2`,
+      `UPDATE dossier_step SET started_at = $3, due_at = $4, assignee_id = $5 WHERE dossier_id = $1 AND received_day = $6 AND step_order = $2`,
       [
         dossier.id,
         next.order,
         now,
         stepDueAt(ctx.calendar, now, next.durationHours),
         input.nextAssigneeId ?? null,
+        dossier.receivedDay,
       ],
     );
-    await m.query(`UPDATE dossier SET status = 'IN_PROGRESS', current_step = $2 WHERE id = $1`, [
-      dossier.id,
-      next.order,
-    ]);
+    await m.query(
+      `UPDATE dossier SET status = 'IN_PROGRESS', current_step = $2 WHERE id = $1 AND received_day = $3`,
+      [dossier.id, next.order, dossier.receivedDay],
+    );
     return dossierEvent(
       'dossier.step_completed',
       { ...dossier, status: 'IN_PROGRESS' },
@@ -156,8 +157,8 @@ async function finish(
   now: Date,
 ): Promise<void> {
   await m.query(
-    `UPDATE dossier SET status = 'RESULT_READY', completed_at = $2, current_step = NULL WHERE id = $1`,
-    [dossier.id, now],
+    `UPDATE dossier SET status = 'RESULT_READY', completed_at = $2, current_step = NULL WHERE id = $1 AND received_day = $3`,
+    [dossier.id, now, dossier.receivedDay],
   );
   const timeliness = closedTimeliness(now, dossier.appointmentDueAt, dossier.supplementRequests);
   await bumpDailyStats(m, dossier.unitId, dossier.unitPath, dateInVietnam(now), {
@@ -183,8 +184,8 @@ export async function requestSupplement(
       [dossier.id, reason, now],
     );
     await m.query(
-      `UPDATE dossier SET status = 'SUPPLEMENT_REQUESTED', supplement_requests = supplement_requests + 1 WHERE id = $1`,
-      [dossier.id],
+      `UPDATE dossier SET status = 'SUPPLEMENT_REQUESTED', supplement_requests = supplement_requests + 1 WHERE id = $1 AND received_day = $2`,
+      [dossier.id, dossier.receivedDay],
     );
     return dossierEvent(
       'dossier.supplement_requested',
@@ -216,16 +217,21 @@ export async function resumeDossier(
     const current = steps.find((s) => s.order === dossier.currentStep);
     if (current) {
       await m.query(
-        `UPDATE dossier_step SET started_at = $3, due_at = $4 WHERE dossier_id = $1 AND step_order = $2`,
-        [dossier.id, current.order, now, stepDueAt(ctx.calendar, now, current.durationHours)],
+        `UPDATE dossier_step SET started_at = $3, due_at = $4 WHERE dossier_id = $1 AND received_day = $5 AND step_order = $2`,
+        [
+          dossier.id,
+          current.order,
+          now,
+          stepDueAt(ctx.calendar, now, current.durationHours),
+          dossier.receivedDay,
+        ],
       );
     }
     const status = steps.some((s) => s.completedAt) ? 'IN_PROGRESS' : 'RECEIVED';
-    await m.query(`UPDATE dossier SET status = $2, due_at = $3, appointment_due_at = $3 WHERE id = $1`, [
-      dossier.id,
-      status,
-      dueAt,
-    ]);
+    await m.query(
+      `UPDATE dossier SET status = $2, due_at = $3, appointment_due_at = $3 WHERE id = $1 AND received_day = $4`,
+      [dossier.id, status, dueAt, dossier.receivedDay],
+    );
     return dossierEvent('dossier.resumed', { ...dossier, status }, { dueAt });
   });
 }
@@ -252,7 +258,11 @@ export async function issueApology(
       `INSERT INTO dossier_apology (dossier_id, issued_at, reason, new_due_at, issued_by) VALUES ($1, $2, $3, $4, $5)`,
       [dossier.id, now, reason, newDueAt, caller.officialId],
     );
-    await m.query(`UPDATE dossier SET due_at = $2 WHERE id = $1`, [dossier.id, newDueAt]);
+    await m.query(`UPDATE dossier SET due_at = $2 WHERE id = $1 AND received_day = $3`, [
+      dossier.id,
+      newDueAt,
+      dossier.receivedDay,
+    ]);
     return dossierEvent('dossier.apology_issued', dossier, { reason, newDueAt });
   });
 }
@@ -275,11 +285,10 @@ export async function endDossier(
       dossier.id,
       now,
     ]);
-    await m.query(`UPDATE dossier SET status = $2, completed_at = $3, current_step = NULL WHERE id = $1`, [
-      dossier.id,
-      status,
-      now,
-    ]);
+    await m.query(
+      `UPDATE dossier SET status = $2, completed_at = $3, current_step = NULL WHERE id = $1 AND received_day = $4`,
+      [dossier.id, status, now, dossier.receivedDay],
+    );
     return dossierEvent(
       action === 'reject' ? 'dossier.rejected' : 'dossier.withdrawn',
       { ...dossier, status },
@@ -295,8 +304,8 @@ export async function returnResult(
   const { dossier: target } = await authorize(ctx, input.dossierId, ['RECEIVER']);
   return ctx.commands.act(target, input.expectedVersion, 'returnResult', async (m, dossier) => {
     await m.query(
-      `UPDATE dossier SET status = 'RETURNED', returned_at = $2, electronic_result = $3 WHERE id = $1`,
-      [dossier.id, ctx.now(), input.electronicResult ?? false],
+      `UPDATE dossier SET status = 'RETURNED', returned_at = $2, electronic_result = $3 WHERE id = $1 AND received_day = $4`,
+      [dossier.id, ctx.now(), input.electronicResult ?? false, dossier.receivedDay],
     );
     return dossierEvent(
       'dossier.returned',
@@ -329,8 +338,8 @@ export async function recordFeedback(
     if (locked.feedbackRating !== null) throw errors.invalidTransition('Feedback is given once per dossier');
     const now = ctx.now();
     await m.query(
-      `UPDATE dossier SET feedback_rating = $2, feedback_comment = $3, feedback_at = $4 WHERE id = $1`,
-      [locked.id, input.rating, comment, now],
+      `UPDATE dossier SET feedback_rating = $2, feedback_comment = $3, feedback_at = $4 WHERE id = $1 AND received_day = $5`,
+      [locked.id, input.rating, comment, now, locked.receivedDay],
     );
     await bumpDailyStats(m, locked.unitId, locked.unitPath, dateInVietnam(now), {
       rated: 1,
